@@ -1,0 +1,286 @@
+"""The checks: run a student's functions on every test case and turn the results into verdicts.
+
+Data flows one way: grader-chosen cases -> student calls (validated arrays) -> comparisons
+with the oracles' expected values -> verdicts with messages that name the mistake.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from autograder import diagnosis, finite_diff, torch_oracle
+from autograder.compare import compare
+from autograder.exercises import EXERCISES, Exercise, sigmoid_inputs
+from autograder.expected import DESCENT_RATE, DESCENT_STEPS, Expected, Oracles, descent_step
+from autograder.policy import autodiff_message
+from autograder.student import CallError, Returned, Student
+from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
+
+Failure = str | None  # a message, or None when the check passed on that case
+
+
+@dataclass
+class CaseRun:
+    expected: Expected
+    forward: Returned | CallError
+    backward: Returned | CallError | None  # None: the forward failed, backward never ran
+
+
+def _attempt(fn: Callable[..., Returned], *args: object) -> Returned | CallError:
+    try:
+        return fn(*args)
+    except CallError as exc:
+        return exc
+
+
+def run_cases(exercise: Exercise, student: Student, oracles: Oracles) -> list[CaseRun]:
+    runs = []
+    for exp in oracles.all_expected(exercise):
+        case = exp.case
+        fwd = _attempt(student.forward, exercise.name, case.params, case.X, case.y)
+        bwd = None
+        if isinstance(fwd, Returned):
+            bwd = _attempt(student.backward, exercise.name, case.params, fwd.cache_id)
+        runs.append(CaseRun(exp, fwd, bwd))
+        if isinstance(fwd, CallError) and fwd.kind in ("missing", "not_implemented", "load"):
+            break  # the same message on every shape: no need to repeat the calls
+    return runs
+
+
+def format_failure(header: str, cause: str | None, actual: np.ndarray | None, expected: np.ndarray | None) -> str:
+    lines = [header]
+    if cause:
+        lines.append(f"  likely cause: {cause}")
+    if actual is not None and expected is not None:
+        lines.append(f"  shapes: yours {actual.shape}, expected {expected.shape}")
+        if actual.shape == expected.shape:
+            lines.append(f"  largest error: {compare(actual, expected, EXERCISES['univariate'].tolerance).max_rel_err:.3g} "
+                         "(relative to the largest entry)")
+            lines += [f"  {line}" for line in diagnosis.differing_entries(actual, expected)]
+    return "\n".join(lines)
+
+
+def _as_scalar(arr: np.ndarray) -> np.ndarray:
+    """A scalar may come back as a float, a 0-d array or any size-1 array."""
+    return arr.reshape(()) if arr.size == 1 else arr
+
+
+# --- forward ---------------------------------------------------------------------------
+
+def _y_hat_failure(ex: Exercise, run: CaseRun) -> Failure:
+    f, exp = run.forward, run.expected
+    if isinstance(f, CallError):
+        return f.message
+    if "y_hat" in f.bad:
+        return f"`{ex.forward_name}` returns a y_hat that is not an array of numbers: {f.bad['y_hat']}"
+    actual, dims = f.values["y_hat"], exp.case.dims
+    header = f"`{ex.forward_name}`: y_hat is wrong for {dims}"
+    if actual.shape != exp.y_hat.shape:
+        return format_failure(header, diagnosis.shape_cause(actual, exp.y_hat, dims, ex.tolerance), actual, exp.y_hat)
+    if compare(actual, exp.y_hat, ex.tolerance).close:
+        return None
+    mutants = [(m.description, m.y_hat) for m in exp.mutants if m.y_hat is not None]
+    cause = diagnosis.value_cause(actual, f.dtypes["y_hat"], exp.y_hat, dims, ex.tolerance, mutants)
+    return format_failure(header, cause, actual, exp.y_hat)
+
+
+_LOSS_RATIOS = {
+    "m": "it is m times the MSE: a sum of squares instead of their mean (divide by m)",
+    "half": "it is half the MSE: the 1/(2m) convention; this course's loss is the plain mean of squares",
+    "double": "it is twice the MSE",
+}
+
+
+def _loss_ratio_cause(actual: float, expected: float, m: int) -> str | None:
+    if expected == 0:
+        return None
+    c = actual / expected
+    for value, key in ((m, "m"), (0.5, "half"), (2.0, "double")):
+        if abs(c - value) <= 1e-6 * value and value != 1:
+            return _LOSS_RATIOS[key]
+    return None
+
+
+def _loss_failure(ex: Exercise, run: CaseRun) -> Failure:
+    f, exp = run.forward, run.expected
+    if isinstance(f, CallError):
+        return f.message
+    if "loss" in f.bad:
+        return f"`{ex.forward_name}` returns a loss that is not a number: {f.bad['loss']}"
+    actual = f.values["loss"]
+    header = f"`{ex.forward_name}`: the loss is wrong for {exp.case.dims}"
+    if actual.size != 1:
+        return format_failure(header, f"the loss should be a single number (a float), but has shape {actual.shape}", None, None)
+    value, expected = float(actual.reshape(())), np.asarray(exp.loss)
+    if compare(actual.reshape(()), expected, ex.tolerance).close:
+        return None
+    cause = diagnosis.nonfinite_cause(actual) or _loss_ratio_cause(value, exp.loss, exp.case.dims.m)
+    y_hat = f.values.get("y_hat")
+    if cause is None and y_hat is not None and y_hat.shape == exp.y_hat.shape and not compare(y_hat, exp.y_hat, ex.tolerance).close:
+        if abs(value - float(np.mean((y_hat - exp.case.y) ** 2))) <= 1e-6 * max(abs(value), 1e-12):
+            cause = "it is the right MSE of your y_hat, which is wrong: fix y_hat first"
+    if cause is None:
+        for m in exp.mutants:
+            if m.loss is not None and abs(value - m.loss) <= 1e-6 * max(abs(m.loss), 1e-12):
+                cause = m.description
+                break
+    return format_failure(header, cause, actual.reshape(()), expected)
+
+
+# --- backward --------------------------------------------------------------------------
+
+def _rename_hint(extra: list[str], names: tuple[str, ...]) -> str:
+    return f" (it has {', '.join(extra)}: use the parameter names {', '.join(map(repr, names))} as keys)" if extra else ""
+
+
+def _gradient_failure(ex: Exercise, run: CaseRun, p: str) -> Failure:
+    b, exp = run.backward, run.expected
+    if b is None:
+        return f"the backward pass could not be checked because `{ex.forward_name}` fails:\n{run.forward}"
+    if isinstance(b, CallError):
+        return b.message
+    if p in b.bad:
+        return f"`{ex.backward_name}`: grads['{p}'] is not an array of numbers: {b.bad[p]}"
+    if p not in b.values:
+        return f"`{ex.backward_name}` returns no gradient for '{p}'{_rename_hint(b.extra_keys, ex.param_names)}"
+    spec, dims = ex.param(p), exp.case.dims
+    actual = _as_scalar(b.values[p]) if spec.is_scalar else b.values[p]
+    expected = exp.grads[p]
+    header = f"`{ex.backward_name}`: grads['{p}'] is wrong for {dims}"
+    if actual.shape != expected.shape:
+        return format_failure(header, diagnosis.shape_cause(actual, expected, dims, ex.tolerance), actual, expected)
+    verdicts = {name: compare(actual, g[p], ex.tolerance).close for name, g in exp.oracles.items()}
+    if all(verdicts.values()):
+        return None
+    mutants = [(m.description, m.grads[p]) for m in exp.mutants if m.grads is not None and p in m.grads]
+    cause = diagnosis.value_cause(actual, b.dtypes[p], expected, dims, ex.tolerance, mutants)
+    oracle_line = "  checked against: " + ", ".join(f"{n} {'agrees' if ok else 'disagrees'}" for n, ok in verdicts.items())
+    return format_failure(header, cause, actual, expected) + "\n" + oracle_line
+
+
+def _own_forward_note(ex: Exercise, student: Student, run: CaseRun, forward_ok: bool, p: str) -> str:
+    """Finite differences of the student's own forward tell a wrong forward from a wrong backward."""
+    if forward_ok:
+        return "  your forward is right, so the mistake is in the backward pass"
+    b, case = run.backward, run.expected.case
+    if not isinstance(b, Returned) or p not in b.values:
+        return ""
+    grad = _as_scalar(b.values[p]) if ex.param(p).is_scalar else b.values[p]
+    if grad.shape != np.shape(case.params[p]):
+        return ""
+
+    def loss(params: dict) -> float:
+        out = student.forward(ex.name, params, case.X, case.y)
+        return float(out.values["loss"].reshape(()))
+
+    try:
+        d = finite_diff.directional_check(loss, case.params, {p: grad}, seed=1)[p]
+    except (CallError, KeyError, ValueError):
+        return ""
+    if not d.reliable:
+        return "  (finite differences of your own forward are too noisy to compare: float32 or lower precision in the forward?)"
+    if d.agrees:
+        return ("  your backward is consistent with your own forward (finite differences agree), "
+                "but your forward is wrong: fix the forward and this gradient should follow")
+    return "  it also disagrees with finite differences of your own forward: the backward pass itself is wrong"
+
+
+# --- whole-exercise checks -------------------------------------------------------------
+
+def _mutation_failure(ex: Exercise, runs: list[CaseRun]) -> Failure:
+    completed = [r for r in runs if isinstance(r.forward, Returned) and isinstance(r.backward, Returned)]
+    if not completed:
+        return "not checked: the forward and backward passes must run first"
+    for r in completed:
+        for fn, out in ((ex.forward_name, r.forward), (ex.backward_name, r.backward)):
+            if out.mutated:
+                return (f"`{fn}` modifies its input {', '.join(out.mutated)} in place: the caller's data changes. "
+                        "Build new arrays (e.g. `Z = W1 @ X + b1`, not `X += ...`), or work on a copy")
+    return None
+
+
+def _descent_failure(ex: Exercise, student: Student, oracles: Oracles) -> Failure:
+    expected_losses = oracles.descent_losses(ex)
+    case = oracles.expected(ex, ex.diagnosis_shape).case
+    params, losses = dict(case.params), []
+    try:
+        for _ in range(DESCENT_STEPS):
+            f = student.forward(ex.name, params, case.X, case.y)
+            if "loss" not in f.values or f.values["loss"].size != 1:
+                return "not checked: the forward pass must return a number as the loss"
+            losses.append(float(f.values["loss"].reshape(())))
+            b = student.backward(ex.name, params, f.cache_id)
+            grads = {}
+            for p in ex.param_names:
+                g = b.values.get(p)
+                if g is None:
+                    return f"not checked: grads['{p}'] is missing"
+                g = _as_scalar(g) if ex.param(p).is_scalar else g
+                if g.shape != np.shape(params[p]):
+                    return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
+                grads[p] = g
+            params = descent_step(params, grads)
+    except CallError as exc:
+        return f"not checked: {exc.message}"
+    if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
+        return None
+    return (f"{DESCENT_STEPS} steps of gradient descent (rate {DESCENT_RATE}) with your functions on {case.dims}: "
+            f"your loss goes {losses[0]:.5g} -> {losses[-1]:.5g}, it should go {expected_losses[0]:.5g} -> {expected_losses[-1]:.5g}")
+
+
+def _sigmoid_failure(student: Student) -> Failure:
+    for z in sigmoid_inputs():
+        try:
+            out = student.sigmoid(z)
+        except CallError as exc:
+            return exc.message
+        if "sigmoid" in out.bad:
+            return f"`sigmoid` returns something that is not an array of numbers: {out.bad['sigmoid']}"
+        actual, expected = out.values["sigmoid"], torch_oracle.sigmoid(z)
+        header = f"`sigmoid` is wrong on an input of shape {z.shape}"
+        if actual.shape != z.shape:
+            return format_failure(header, f"it should return an array of the same shape as z, got shape {actual.shape}", actual, expected)
+        if not compare(actual, expected, EXERCISES["sigmoid_mlp"].tolerance).close:
+            cause = diagnosis.nonfinite_cause(actual) or ("it should be 1 / (1 + exp(-z))"
+                                                          if not np.allclose(actual, 1 - expected) else "it is 1 - sigmoid(z): the sign of z in exp(-z) is flipped")
+            return format_failure(header, cause, actual, expected)
+    return None
+
+
+def _verdict(ex: Exercise, check: str, group: str, max_points: float, failures: list[Failure]) -> Verdict:
+    failure = next((f for f in failures if f is not None), None)
+    message = "passed" if failure is None else failure
+    return Verdict(ex.name, check, group, max_points if failure is None else 0.0, max_points, failure is None, message)
+
+
+def grade_exercise(ex: Exercise, student: Student, oracles: Oracles) -> ExerciseResult:
+    runs = run_cases(ex, student, oracles)
+    pts = ex.points
+    y_hat = _verdict(ex, "forward: y_hat", "forward", pts.y_hat, [_y_hat_failure(ex, r) for r in runs])
+    loss = _verdict(ex, "forward: loss", "forward", pts.loss, [_loss_failure(ex, r) for r in runs])
+    verdicts = [y_hat, loss]
+    banned = student.autodiff_modules()
+    forward_ok = _y_hat_failure(ex, runs[0]) is None and _loss_failure(ex, runs[0]) is None
+    for p in ex.param_names:
+        if banned:
+            verdicts.append(_verdict(ex, f"gradient: {p}", "backward", pts.per_gradient, [autodiff_message(banned)]))
+            continue
+        failures = [_gradient_failure(ex, r, p) for r in runs]
+        if failures[0] is not None and runs[0].backward is not None and not isinstance(runs[0].backward, CallError):
+            note = _own_forward_note(ex, student, runs[0], forward_ok, p)
+            failures[0] = failures[0] + ("\n" + note if note else "")
+        verdicts.append(_verdict(ex, f"gradient: {p}", "backward", pts.per_gradient, failures))
+    verdicts.append(_verdict(ex, "inputs not modified", "backward", pts.no_mutation, [_mutation_failure(ex, runs)]))
+    descent = autodiff_message(banned) if banned else _descent_failure(ex, student, oracles)
+    verdicts.append(_verdict(ex, "gradient descent lowers the loss", "backward", pts.descent, [descent]))
+    if ex.needs_sigmoid:
+        verdicts.append(_verdict(ex, "sigmoid", "sigmoid", pts.sigmoid, [_sigmoid_failure(student)]))
+    return ExerciseResult(ex.name, ex.title, verdicts)
+
+
+def grade(student: Student, oracles: Oracles, label: str, exercises: list[str] | None = None) -> SubmissionResult:
+    chosen = [EXERCISES[name] for name in (exercises or list(EXERCISES))]
+    results = [grade_exercise(ex, student, oracles) for ex in chosen]
+    return SubmissionResult(label, results, student_output=student.output())
