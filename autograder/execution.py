@@ -81,21 +81,26 @@ class _Capture(io.StringIO):
 class StudentCode:
     """A submission's namespace plus the calls the grader makes into it."""
 
-    def __init__(self, source: str, filename: str = "submission.py") -> None:
+    def __init__(self, namespace: dict[str, Any], filename: str, load_error: CallError | None = None) -> None:
         self.filename = filename
+        self.namespace = namespace
+        self.load_error = load_error
         self.output = _Capture()
         self.caches: dict[int, tuple[Any, list[tuple[str, Any, Any]]]] = {}
-        self.namespace: dict[str, Any] = {"__name__": "submission", "__file__": filename}
-        self.load_error: CallError | None = None
         self.autodiff_seen: set[str] = set()
-        lines = source.splitlines(keepends=True)
-        linecache.cache[filename] = (len(source), None, lines, filename)
+
+    @classmethod
+    def from_source(cls, source: str, filename: str = "submission.py") -> "StudentCode":
+        """Run the submitted module's top level; a failure there becomes a verdict, not a crash."""
+        code = cls({"__name__": "submission", "__file__": filename}, filename)
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         try:
-            code = compile(source, filename, "exec")
-            with self._guard():
-                exec(code, self.namespace)  # noqa: S102 - running student code is the job
+            compiled = compile(source, filename, "exec")
+            with code._guard():
+                exec(compiled, code.namespace)  # noqa: S102 - running student code is the job
         except Exception as exc:  # noqa: BLE001
-            self.load_error = CallError("load", "your code fails before any function is called:\n" + short_traceback(exc, filename))
+            code.load_error = CallError("load", "your code fails before any function is called:\n" + short_traceback(exc, filename))
+        return code
 
     @contextlib.contextmanager
     def _guard(self):

@@ -51,7 +51,7 @@ class InProcessStudent:
     """No isolation at all: for trusted code (the reference, notebooks' own test cells)."""
 
     def __init__(self, source: str, filename: str = "submission.py") -> None:
-        self.code = StudentCode(source, filename)
+        self.code = StudentCode.from_source(source, filename)
         self.source = source
 
     def has(self, name: str) -> bool:
