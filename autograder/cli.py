@@ -1,68 +1,162 @@
-"""`autograder grade PATH...`: grade submissions and print feedback."""
+"""`autograder grade PATH...`: grade submissions, print feedback, write result files.
+
+Exit status: 0 when every submission was graded (whatever the students scored), 2 for a
+usage error, 3 when the grader itself failed (sandbox unavailable, oracles disagree, a
+submission that could not be graded for a reason that is not the student's).
+"""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-import time
 from pathlib import Path
+from typing import Iterator
 
 from autograder import report_text
-from autograder.checks import grade
+from autograder.batch import Job, OpenStudent, discover, in_process, run_batch
 from autograder.exercises import EXERCISES
-from autograder.expected import GraderError, Oracles, default_reference_dir
+from autograder.expected import GraderError, Oracles, default_reference_dir, warm_up
+from autograder.report_csv import write_csv
 from autograder.report_gradescope import write_gradescope
-from autograder.student import InProcessStudent
-from autograder.submission import SubmissionError, find, load
+from autograder.report_junit import write_junit
+from autograder.submission import Submission
 from autograder.verdicts import SubmissionResult
+
+EXIT_OK, EXIT_USAGE, EXIT_GRADER = 0, 2, 3
+NO_SANDBOX = "in-process, NO SANDBOX (--no-sandbox): student code ran with the grader's rights"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    parser = argparse.ArgumentParser(prog="autograder", description="Grade backprop homework submissions.")
     sub = parser.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("grade", help="grade .py submissions (files or directories)")
-    g.add_argument("paths", nargs="+", type=Path)
-    g.add_argument("--gradescope", type=Path, help="write Gradescope's results.json here (one submission)")
+    g = sub.add_parser("grade", help="grade .py/.ipynb submissions (files or directories)")
+    g.add_argument("paths", nargs="+", type=Path, help="files, or directories searched recursively "
+                   "(nbgrader's submitted/<student>/<assignment>/ layout is recognised)")
+    g.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: cores)")
+    g.add_argument("--out", type=Path, help="write <label>/results.json (Gradescope) and feedback.txt per submission here")
+    g.add_argument("--resume", action="store_true", help="with --out: skip submissions already graded (unchanged files)")
+    g.add_argument("--gradescope", type=Path, help="write Gradescope's results.json for a single submission")
+    g.add_argument("--junit", type=Path, help="write a JUnit XML report")
+    g.add_argument("--csv", type=Path, help="write one CSV row per submission")
+    g.add_argument("--gradebook", metavar="DB", help="write scores and feedback into this nbgrader gradebook "
+                   "(a path to gradebook.db or an SQLAlchemy URL)")
+    g.add_argument("--assignment", default="backprop", help="nbgrader assignment name for --gradebook (default: backprop)")
+    g.add_argument("--course-id", default="default_course", help="nbgrader course id for --gradebook")
+    g.add_argument("--no-sandbox", action="store_true", help="run student code in this process (trusted code only)")
+    g.add_argument("--timeout", type=float, default=10.0, help="seconds per student function call (sandbox)")
     g.add_argument("--reference", type=Path, default=None,
-                   help="reference/ directory (default: ./reference if present; without it torch.autograd is the primary oracle)")
+                   help="reference/ directory (default: ./reference if present; else torch.autograd is the primary oracle)")
     g.add_argument("--exercise", action="append", choices=sorted(EXERCISES), help="grade only these exercises")
-    g.add_argument("--quiet", action="store_true", help="scores only, no messages")
+    g.add_argument("--quiet", action="store_true", help="print the summary table only, no feedback")
     return parser
 
 
-def _grade_one(path: Path, oracles: Oracles, exercises: list[str] | None) -> SubmissionResult:
-    try:
-        submission = load(path)
-    except SubmissionError as exc:
-        return SubmissionResult(path.name, [], notes=[str(exc)])
-    return grade(InProcessStudent(submission.source, str(path)), oracles, submission.label, exercises)
+def _sandbox(args: argparse.Namespace) -> tuple[OpenStudent, str]:
+    """Probe the sandbox; fail closed unless --no-sandbox."""
+    if args.no_sandbox:
+        return in_process, NO_SANDBOX
+    from autograder import sandbox
+
+    protection = sandbox.probe()  # raises SandboxUnavailable
+    limits = sandbox.Limits(call_timeout=args.timeout)
+
+    @contextlib.contextmanager
+    def open_student(submission: Submission) -> Iterator[sandbox.SandboxedStudent]:
+        with sandbox.SandboxedStudent(submission.source, submission.path.name, limits) as student:
+            yield student
+
+    return open_student, protection
+
+
+def _summary(results: list[SubmissionResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Summary")
+    table.add_column("submission")
+    for name in EXERCISES:
+        table.add_column(name, justify="right")
+    table.add_column("total", justify="right")
+    for r in results:
+        per = {e.exercise: f"{e.score:g}/{e.max_score:g}" for e in r.exercises}
+        total = "GRADER ERROR" if r.grader_error else f"{r.score:g}/{r.max_score:g}"
+        table.add_row(r.submission, *(per.get(n, "-") for n in EXERCISES), total)
+    Console(stderr=True).print(table)
+
+
+def _usage_error(args: argparse.Namespace, jobs: list[Job]) -> str | None:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        return f"no such file or directory: {', '.join(missing)}"
+    if not jobs:
+        return "no .py or .ipynb submissions found"
+    if args.gradescope and len(jobs) != 1:
+        return f"--gradescope takes exactly one submission ({len(jobs)} found); use --out DIR for a batch"
+    if args.resume and not args.out:
+        return "--resume needs --out DIR (where the finished results are)"
+    return None
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    paths = find(args.paths)
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"autograder: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
-        return 2
-    if not paths:
-        print("autograder: no submissions found", file=sys.stderr)
-        return 2
-    if args.gradescope and len(paths) != 1:
-        print("autograder: --gradescope takes exactly one submission", file=sys.stderr)
-        return 2
+    jobs = discover(args.paths)
+    problem = _usage_error(args, jobs)
+    if problem:
+        print(f"autograder: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
+        open_student, protection = _sandbox(args)
         oracles = Oracles.from_reference_dir(args.reference or default_reference_dir())
-        for path in paths:
-            start = time.perf_counter()
-            result = _grade_one(path, oracles, args.exercise)
-            print(report_text.render(result, verbose=not args.quiet))
-            for note in result.notes:
-                print(f"  {note}")
-            if args.gradescope:
-                write_gradescope(result, args.gradescope, time.perf_counter() - start)
+        warm_up(oracles)
     except GraderError as exc:
-        print(f"autograder: internal error, nothing was scored: {exc}", file=sys.stderr)
-        return 3
-    return 0
+        print(f"autograder: internal error, nothing was graded: {exc}", file=sys.stderr)
+        return EXIT_GRADER
+    except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
+        print(f"autograder: cannot grade: {exc}", file=sys.stderr)
+        return EXIT_GRADER
+    workers = args.workers if not args.no_sandbox else 1  # in-process calls share stdout: one at a time
+    results = _run_with_progress(jobs, oracles, open_student, workers, protection, args)
+    for r in results:
+        if not args.quiet and not args.out:
+            print(report_text.render(r))
+    _write_reports(results, args)
+    _summary(results)
+    failed = [r.submission for r in results if r.grader_error]
+    if failed:
+        print(f"autograder: the grader failed on {len(failed)} submission(s): {', '.join(failed)} "
+              "(not graded; not the students' fault)", file=sys.stderr)
+        return EXIT_GRADER
+    return EXIT_OK
+
+
+def _run_with_progress(jobs: list[Job], oracles: Oracles, open_student: OpenStudent, workers: int,
+                       protection: str, args: argparse.Namespace) -> list[SubmissionResult]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
+        task = progress.add_task("grading", total=len(jobs))
+
+        def on_result(job: Job, result: SubmissionResult, reused: bool) -> None:
+            progress.advance(task)
+
+        return run_batch(jobs, oracles, open_student, workers=workers, protection=protection,
+                         exercises=args.exercise, out=args.out, resume=args.resume, on_result=on_result)
+
+
+def _write_reports(results: list[SubmissionResult], args: argparse.Namespace) -> None:
+    if args.gradescope:
+        write_gradescope(results[0], args.gradescope)
+    if args.junit:
+        write_junit(results, args.junit)
+    if args.csv:
+        write_csv(results, args.csv)
+    if args.gradebook:
+        from autograder.gradebook import write_gradebook
+
+        write_gradebook(results, args.gradebook, args.assignment, args.course_id)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -71,3 +71,28 @@ class InProcessStudent:
 
     def output(self) -> str:
         return self.code.output.getvalue()
+
+
+class UnloadableStudent:
+    """A submission that could not be read: every check fails with the same clear message."""
+
+    def __init__(self, message: str) -> None:
+        self.error = CallError("load", message)
+
+    def has(self, name: str) -> bool:
+        return False
+
+    def forward(self, exercise: str, params: dict[str, Any], X: np.ndarray, y: np.ndarray) -> Returned:
+        raise self.error
+
+    def backward(self, exercise: str, params: dict[str, Any], cache_id: int) -> Returned:
+        raise self.error
+
+    def sigmoid(self, z: np.ndarray) -> Returned:
+        raise self.error
+
+    def autodiff_modules(self) -> list[str]:
+        return []
+
+    def output(self) -> str:
+        return ""

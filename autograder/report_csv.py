@@ -1,0 +1,25 @@
+"""CSV: one row per submission with per-exercise scores (for spreadsheets and LMS uploads)."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from autograder.exercises import EXERCISES
+from autograder.files import write_atomic
+from autograder.verdicts import SubmissionResult
+
+
+def to_csv(results: list[SubmissionResult]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["submission", "score", "max_score", *EXERCISES, "protection", "grader_error"])
+    for r in results:
+        per = {e.exercise: f"{e.score:g}" for e in r.exercises}
+        writer.writerow([r.submission, f"{r.score:g}", f"{r.max_score:g}", *(per.get(n, "") for n in EXERCISES),
+                         r.protection, r.grader_error or ""])
+    return buf.getvalue()
+
+
+def write_csv(results: list[SubmissionResult], path: Path) -> None:
+    write_atomic(path, to_csv(results))

@@ -1,0 +1,30 @@
+"""JUnit XML: one testsuite per submission, one testcase per check (CI dashboards read it)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from autograder.files import write_atomic
+from autograder.verdicts import SubmissionResult
+
+
+def to_junit(results: list[SubmissionResult]) -> str:
+    root = ET.Element("testsuites", name="autograder")
+    for r in results:
+        failures = sum(not v.passed for v in r.verdicts)
+        suite = ET.SubElement(root, "testsuite", name=r.submission, tests=str(len(r.verdicts)),
+                              failures=str(failures), errors="1" if r.grader_error else "0")
+        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="score", value=f"{r.score:g}/{r.max_score:g}")
+        if r.grader_error:
+            case = ET.SubElement(suite, "testcase", classname=r.submission, name="grader")
+            ET.SubElement(case, "error", message="grader error (not the student's fault)").text = r.grader_error
+        for v in r.verdicts:
+            case = ET.SubElement(suite, "testcase", classname=f"{r.submission}.{v.exercise}", name=v.check)
+            if not v.passed:
+                ET.SubElement(case, "failure", message=v.message.splitlines()[0][:200]).text = v.message
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def write_junit(results: list[SubmissionResult], path: Path) -> None:
+    write_atomic(path, to_junit(results) + "\n")

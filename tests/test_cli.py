@@ -1,0 +1,108 @@
+"""The `autograder grade` command end to end (in-process mode; the sandbox has its own tests)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "submissions"
+
+
+def autograder(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "grade", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_grades_examples_and_writes_every_report(tmp_path):
+    out = tmp_path / "out"
+    proc = autograder(str(EXAMPLES), "--no-sandbox", "--out", str(out), "--junit", str(tmp_path / "j.xml"),
+                      "--csv", str(tmp_path / "r.csv"))
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split(",")[0]: line.split(",") for line in (tmp_path / "r.csv").read_text().splitlines()[1:]}
+    assert rows["correct.py"][1:3] == ["29", "29"]
+    assert rows["stub.py"][1] == "0"
+    assert rows["mistake_no_keepdims.py"][1] == "25"
+
+    results = json.loads((out / "correct.py" / "results.json").read_text())
+    assert results["score"] == 29
+    assert all(t["status"] == "passed" and t["score"] == t["max_score"] for t in results["tests"])
+    assert all(t["name"].split(":")[0] in {"univariate", "multivariate", "two_layer_linear", "sigmoid_mlp"}
+               for t in results["tests"])
+    stub = json.loads((out / "stub.py" / "results.json").read_text())
+    assert stub["score"] == 0 and all(t["status"] == "failed" for t in stub["tests"])
+    assert "not implemented yet" in stub["tests"][0]["output"]
+    assert "keepdims=True" in (out / "mistake_no_keepdims.py" / "feedback.txt").read_text()
+
+    suites = ET.parse(tmp_path / "j.xml").getroot().findall("testsuite")
+    by_name = {s.get("name"): s for s in suites}
+    assert by_name["correct.py"].get("failures") == "0"
+    assert by_name["stub.py"].get("failures") == by_name["stub.py"].get("tests") == "29"
+    assert "NO SANDBOX" in results["extra_data"]["protection"]
+
+
+def test_single_file_gradescope_and_feedback_on_stdout(tmp_path):
+    proc = autograder(str(EXAMPLES / "mistake_missing_factor_2.py"), "--no-sandbox",
+                      "--gradescope", str(tmp_path / "results.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert "half the right value" in proc.stdout
+    data = json.loads((tmp_path / "results.json").read_text())
+    failed = {t["name"] for t in data["tests"] if t["status"] == "failed"}
+    assert "two_layer_linear: gradient: W1" in failed and "univariate: forward: y_hat" not in failed
+    assert data["score"] == sum(t["score"] for t in data["tests"]) == 13
+
+
+def test_resume_skips_finished_submissions_and_regrades_changed_ones(tmp_path):
+    subs = tmp_path / "subs"
+    shutil.copytree(EXAMPLES, subs)
+    out = tmp_path / "out"
+    assert autograder(str(subs), "--no-sandbox", "--out", str(out)).returncode == 0
+    record = out / "correct.py" / "result.json"
+    changed = out / "stub.py" / "result.json"
+    before = record.stat().st_mtime_ns, changed.stat().st_mtime_ns
+    (subs / "stub.py").write_text((subs / "correct.py").read_text())  # the student fixed everything
+    os.utime(record, ns=(before[0], before[0]))
+    proc = autograder(str(subs), "--no-sandbox", "--out", str(out), "--resume", "--csv", str(tmp_path / "r.csv"))
+    assert proc.returncode == 0, proc.stderr
+    assert record.stat().st_mtime_ns == before[0]  # reused, not regraded
+    assert changed.stat().st_mtime_ns != before[1]
+    assert "stub.py,29,29" in (tmp_path / "r.csv").read_text()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["nope.py"], "no such file"),
+    (["--gradescope", "x.json", str(EXAMPLES)], "exactly one submission"),
+    (["--resume", str(EXAMPLES)], "--resume needs --out"),
+])
+def test_usage_errors_are_clear_and_exit_2(args, message):
+    proc = autograder(*args, "--no-sandbox")
+    assert proc.returncode == 2 and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_broken_grader_is_reported_as_such_not_as_student_zero(tmp_path):
+    """A reference that disagrees with torch and finite differences: exit 3, nothing scored."""
+    broken = tmp_path / "reference"
+    shutil.copytree(ROOT / "reference", broken)
+    path = broken / "backprop.py"
+    path.write_text(path.read_text().replace('"b1": np.sum(dZ, axis=1, keepdims=True)', '"b1": 2 * np.sum(dZ, axis=1, keepdims=True)', 1))
+    proc = autograder(str(EXAMPLES / "correct.py"), "--no-sandbox", "--reference", str(broken),
+                      "--gradescope", str(tmp_path / "r.json"))
+    assert proc.returncode == 3
+    assert "oracles disagree on two_layer_linear b1" in proc.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_unreadable_submission_gets_a_clear_zero_not_a_crash(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_bytes(b"\xff\xfe not utf-8 \x00")
+    proc = autograder(str(bad), "--no-sandbox", "--gradescope", str(tmp_path / "r.json"))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["score"] == 0 and "cannot read bad.py" in data["tests"][0]["output"]
