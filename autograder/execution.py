@@ -104,7 +104,7 @@ class StudentCode:
 
     @contextlib.contextmanager
     def _guard(self):
-        before = set(sys.modules)
+        before = [m for m in AUTODIFF_MODULES if m in sys.modules]
         try:
             with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
                 with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -112,7 +112,7 @@ class StudentCode:
                     yield
         finally:
             # Only imports made while student code runs count (the grader may import torch itself).
-            self.autodiff_seen.update(m for m in AUTODIFF_MODULES if m in set(sys.modules) - before)
+            self.autodiff_seen.update(m for m in AUTODIFF_MODULES if m in sys.modules and m not in before)
 
     def autodiff_modules_loaded(self) -> list[str]:
         return sorted(self.autodiff_seen)

@@ -52,7 +52,7 @@ class InProcessStudent:
 
     def __init__(self, source: str, filename: str = "submission.py") -> None:
         self.code = StudentCode.from_source(source, filename)
-        self.source = source
+        self.static_autodiff = autodiff_imports(source)
 
     def has(self, name: str) -> bool:
         return self.code.has(name)
@@ -67,7 +67,7 @@ class InProcessStudent:
         return decode(self.code.sigmoid(z))
 
     def autodiff_modules(self) -> list[str]:
-        return sorted(set(autodiff_imports(self.source)) | set(self.code.autodiff_modules_loaded()))
+        return sorted(set(self.static_autodiff) | set(self.code.autodiff_modules_loaded()))
 
     def output(self) -> str:
         return self.code.output.getvalue()
