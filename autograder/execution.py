@@ -160,7 +160,8 @@ class StudentCode:
         return out
 
     def forward(self, exercise: str, params: dict[str, Any], X: np.ndarray, y: np.ndarray) -> Outputs:
-        params, X, y = dict(params), X.copy(), y.copy()
+        # Copies: a student who writes into an input must not corrupt the grader's cases.
+        params, X, y = {k: _snapshot(v) for k, v in params.items()}, X.copy(), y.copy()
         names = list(params)
         inputs = self._inputs(params, X=X, y=y)
         result = self._call(f"{exercise}_forward", params, X, y)
