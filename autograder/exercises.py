@@ -203,3 +203,18 @@ def sigmoid_inputs() -> list[np.ndarray]:
         np.array([[-30.0, -5.0, 0.0, 5.0, 30.0]]),
         rng.normal(size=(1, 1)),
     ]
+
+
+def markdown_table() -> str:
+    """The exercises as the README shows them (tests keep the README in sync with this)."""
+    rows = ["| exercise | forward | parameters | test shapes (n, k, m) | points |", "|---|---|---|---|---|"]
+    for ex in EXERCISES.values():
+        params = ", ".join(f"`{p.name}` {'scalar' if p.is_scalar else '(' + ', '.join(map(str, p.symbols)) + ')'}"
+                           for p in ex.params)
+        shapes = ", ".join(f"({d.n}, {d.k}, {d.m})" for d in ex.all_shapes())
+        rows.append(f"| `{ex.name}` | `{ex.forward_formula}` | {params} | {shapes} | {ex.max_points():g} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
