@@ -12,7 +12,7 @@ import numpy as np
 
 from autograder import diagnosis, finite_diff, torch_oracle
 from autograder.compare import compare
-from autograder.exercises import EXERCISES, Exercise, sigmoid_inputs
+from autograder.exercises import EXERCISES, Dims, Exercise, sigmoid_inputs
 from autograder.expected import DESCENT_RATE, DESCENT_STEPS, Expected, Oracles, descent_step
 from autograder.policy import autodiff_message
 from autograder.student import CallError, Returned, Student
@@ -62,6 +62,15 @@ def format_failure(header: str, cause: str | None, actual: np.ndarray | None, ex
     return "\n".join(lines)
 
 
+def _call_failure(ex: Exercise, err: CallError, dims: Dims) -> str:
+    """A student call that failed on one test case: say which case, since the same code may
+    work on the others (the diagnosis shape runs first, so a later case means it passed)."""
+    if err.kind not in ("exception", "bad_return"):
+        return err.message  # missing, not implemented, ...: the same on every case
+    hint = diagnosis.edge_shape_hint(dims, ex.diagnosis_shape) if dims != ex.diagnosis_shape else ""
+    return f"{err.message}\n  on the test case {dims}{hint}"
+
+
 def _as_scalar(arr: np.ndarray) -> np.ndarray:
     """A scalar may come back as a float, a 0-d array or any size-1 array."""
     return arr.reshape(()) if arr.size == 1 else arr
@@ -69,20 +78,26 @@ def _as_scalar(arr: np.ndarray) -> np.ndarray:
 
 # --- forward ---------------------------------------------------------------------------
 
-def _y_hat_failure(ex: Exercise, run: CaseRun) -> Failure:
+def _y_hat_failure(ex: Exercise, run: CaseRun, sigmoid_wrong: bool = False) -> Failure:
     f, exp = run.forward, run.expected
     if isinstance(f, CallError):
-        return f.message
+        return _call_failure(ex, f, exp.case.dims)
     if "y_hat" in f.bad:
         return f"`{ex.forward_name}` returns a y_hat that is not an array of numbers: {f.bad['y_hat']}"
     actual, dims = f.values["y_hat"], exp.case.dims
     header = f"`{ex.forward_name}`: y_hat is wrong for {dims}"
     if actual.shape != exp.y_hat.shape:
-        return format_failure(header, diagnosis.shape_cause(actual, exp.y_hat, dims, ex.tolerance), actual, exp.y_hat)
+        return format_failure(header, diagnosis.y_hat_shape_cause(actual, exp.y_hat, dims, ex.tolerance), actual, exp.y_hat)
     if compare(actual, exp.y_hat, ex.tolerance).close:
         return None
     mutants = [(m.description, m.y_hat) for m in exp.mutants if m.y_hat is not None]
     cause = diagnosis.value_cause(actual, f.dtypes["y_hat"], exp.y_hat, dims, ex.tolerance, mutants)
+    if cause is None and f.mutated:
+        # A forward that overwrites X (e.g. `X -= X.mean(...)`) computes y_hat from changed data.
+        cause = (f"your forward modifies its input {', '.join(f.mutated)} in place (see `inputs not modified`), "
+                 "so y_hat is computed from changed data")
+    if cause is None and sigmoid_wrong:
+        cause = "your `sigmoid` is wrong (see the `sigmoid` check), and y_hat goes through it"
     return format_failure(header, cause, actual, exp.y_hat)
 
 
@@ -93,20 +108,36 @@ _LOSS_RATIOS = {
 }
 
 
-def _loss_ratio_cause(actual: float, expected: float, m: int) -> str | None:
+def _loss_ratio_cause(actual: float, expected: float, dims: Dims) -> str | None:
     if expected == 0:
         return None
     c = actual / expected
-    for value, key in ((m, "m"), (0.5, "half"), (2.0, "double")):
+    for value, key in ((dims.m, "m"), (0.5, "half"), (2.0, "double")):
         if abs(c - value) <= 1e-6 * value and value != 1:
             return _LOSS_RATIOS[key]
+    if dims.n not in (1, dims.m) and abs(c - dims.m / dims.n) <= 1e-6 * c:
+        # sum / X.shape[0]: divided by the number of features n instead of the examples m
+        return (f"it is m/n = {dims.m}/{dims.n} times the MSE: it divides by n = {dims.n} (the features, X.shape[0]) "
+                f"instead of m = {dims.m} (the examples, X.shape[1])")
     return None
+
+
+def _is_mse_of_wrong_y_hat(ex: Exercise, f: Returned, exp: Expected, value: float) -> bool:
+    """The loss follows from a wrong y_hat (of any shape that broadcasts against y)."""
+    y_hat = f.values.get("y_hat")
+    if y_hat is None or (y_hat.shape == exp.y_hat.shape and compare(y_hat, exp.y_hat, ex.tolerance).close):
+        return False
+    try:
+        own = float(np.mean((y_hat - exp.case.y) ** 2))
+    except ValueError:  # shapes that do not broadcast
+        return False
+    return abs(value - own) <= 1e-6 * max(abs(value), 1e-12)
 
 
 def _loss_failure(ex: Exercise, run: CaseRun) -> Failure:
     f, exp = run.forward, run.expected
     if isinstance(f, CallError):
-        return f.message
+        return _call_failure(ex, f, exp.case.dims)
     if "loss" in f.bad:
         return f"`{ex.forward_name}` returns a loss that is not a number: {f.bad['loss']}"
     actual = f.values["loss"]
@@ -116,16 +147,17 @@ def _loss_failure(ex: Exercise, run: CaseRun) -> Failure:
     value, expected = float(actual.reshape(())), np.asarray(exp.loss)
     if compare(actual.reshape(()), expected, ex.tolerance).close:
         return None
-    cause = diagnosis.nonfinite_cause(actual) or _loss_ratio_cause(value, exp.loss, exp.case.dims.m)
-    y_hat = f.values.get("y_hat")
-    if cause is None and y_hat is not None and y_hat.shape == exp.y_hat.shape and not compare(y_hat, exp.y_hat, ex.tolerance).close:
-        if abs(value - float(np.mean((y_hat - exp.case.y) ** 2))) <= 1e-6 * max(abs(value), 1e-12):
-            cause = "it is the right MSE of your y_hat, which is wrong: fix y_hat first"
+    cause = diagnosis.nonfinite_cause(actual) or _loss_ratio_cause(value, exp.loss, exp.case.dims)
+    if cause is None and _is_mse_of_wrong_y_hat(ex, f, exp, value):
+        cause = "it is the right MSE of your y_hat, which is wrong: fix y_hat first"
     if cause is None:
         for m in exp.mutants:
             if m.loss is not None and abs(value - m.loss) <= 1e-6 * max(abs(m.loss), 1e-12):
                 cause = m.description
                 break
+    if cause is None:
+        # Last: a loss off by < 1% with no known cause is rounding (float16 inside the forward).
+        cause = diagnosis.precision_cause(actual.reshape(()), f.dtypes["loss"], expected)
     return format_failure(header, cause, actual.reshape(()), expected)
 
 
@@ -135,12 +167,14 @@ def _rename_hint(extra: list[str], names: tuple[str, ...]) -> str:
     return f" (it has {', '.join(extra)}: use the parameter names {', '.join(map(repr, names))} as keys)" if extra else ""
 
 
-def _gradient_failure(ex: Exercise, run: CaseRun, p: str) -> Failure:
+def _gradient_failure(ex: Exercise, run: CaseRun, p: str, y_hat_ok: bool) -> Failure:
     b, exp = run.backward, run.expected
     if b is None:
         return f"the backward pass could not be checked because `{ex.forward_name}` fails:\n{run.forward}"
     if isinstance(b, CallError):
-        return b.message
+        # A wrong y_hat (e.g. shape (k, m)) in the cache often makes the backward raise.
+        tail = "" if y_hat_ok else "\n  your y_hat is wrong too (see `forward: y_hat`): fix the forward first"
+        return _call_failure(ex, b, exp.case.dims) + tail
     if p in b.bad:
         return f"`{ex.backward_name}`: grads['{p}'] is not an array of numbers: {b.bad[p]}"
     if p not in b.values:
@@ -154,10 +188,25 @@ def _gradient_failure(ex: Exercise, run: CaseRun, p: str) -> Failure:
     verdicts = {name: compare(actual, g[p], ex.tolerance).close for name, g in exp.oracles.items()}
     if all(verdicts.values()):
         return None
-    mutants = [(m.description, m.grads[p]) for m in exp.mutants if m.grads is not None and p in m.grads]
-    cause = diagnosis.value_cause(actual, b.dtypes[p], expected, dims, ex.tolerance, mutants)
+    if y_hat_ok:
+        mutants = [(m.description, m.grads[p]) for m in exp.mutants if m.grads is not None and p in m.grads]
+        cause = diagnosis.value_cause(actual, b.dtypes[p], expected, dims, ex.tolerance, mutants)
+    else:
+        # Ratios and mutants assume the right forward values; a wrong y_hat makes any ratio
+        # (e.g. "exactly 1.29 times") meaningless. The own-forward note says more.
+        cause = diagnosis.nonfinite_cause(actual) or (
+            "your y_hat is wrong (see `forward: y_hat`), and gradients computed from it follow it")
     oracle_line = "  checked against: " + ", ".join(f"{n} {'agrees' if ok else 'disagrees'}" for n, ok in verdicts.items())
     return format_failure(header, cause, actual, expected) + "\n" + oracle_line
+
+
+def _ignores(loss: Callable[[dict], float], params: dict, p: str) -> bool:
+    """True if the loss stays bit-identical when every entry of p moves by 0.5: the forward
+    never reads p (a forgotten bias). A large step, unlike a finite-difference step, also
+    moves a float16 loss, so low precision cannot pass for independence."""
+    value = params[p]
+    bumped = {**params, p: float(value + 0.5) if isinstance(value, float) else np.asarray(value) + 0.5}
+    return loss(bumped) == loss(params)
 
 
 def _own_forward_note(ex: Exercise, student: Student, run: CaseRun, forward_ok: bool, p: str) -> str:
@@ -176,15 +225,21 @@ def _own_forward_note(ex: Exercise, student: Student, run: CaseRun, forward_ok: 
         return float(out.values["loss"].reshape(()))
 
     try:
+        if _ignores(loss, case.params, p):
+            return (f"  your forward does not depend on {p} at all (your loss does not change when {p} does), "
+                    f"but {p} must enter y_hat: the mistake is in the forward")
         d = finite_diff.directional_check(loss, case.params, {p: grad}, seed=1)[p]
     except (CallError, KeyError, ValueError):
         return ""
-    if not d.reliable:
+    if not d.reliable or d.fd == 0.0:
+        # (The loss does depend on p, see _ignores: a zero difference means it is too coarse.)
         return "  (finite differences of your own forward are too noisy to compare: float32 or lower precision in the forward?)"
     if d.agrees:
         return ("  your backward is consistent with your own forward (finite differences agree), "
                 "but your forward is wrong: fix the forward and this gradient should follow")
-    return "  it also disagrees with finite differences of your own forward: the backward pass itself is wrong"
+    # Both halves are wrong: the backward does not even match the student's own forward.
+    return ("  it also disagrees with finite differences of your own forward, so the backward is wrong too: "
+            "fix the forward first, then recheck this gradient")
 
 
 # --- whole-exercise checks -------------------------------------------------------------
@@ -227,7 +282,16 @@ def _descent_failure(ex: Exercise, student: Student, oracles: Oracles) -> Failur
     if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
         return None
     return (f"{DESCENT_STEPS} steps of gradient descent (rate {DESCENT_RATE}) with your functions on {case.dims}: "
-            f"your loss goes {losses[0]:.5g} -> {losses[-1]:.5g}, it should go {expected_losses[0]:.5g} -> {expected_losses[-1]:.5g}")
+            f"your loss goes {losses[0]:.5g} -> {losses[-1]:.5g}, it should go {expected_losses[0]:.5g} -> {expected_losses[-1]:.5g}"
+            + _descent_reason(losses, expected_losses))
+
+
+def _descent_reason(losses: list[float], expected: list[float]) -> str:
+    """Which half is to blame: the loss is compared from the very first step, before any
+    update, so a wrong first value means the forward (the loss), not the gradients."""
+    if not np.isclose(losses[0], expected[0], rtol=1e-4, atol=0):
+        return "; your loss is wrong already at the starting parameters, before any update (see `forward: loss`)"
+    return "; the loss starts right, so your gradients are what sends it elsewhere (see the gradient checks)"
 
 
 def _sigmoid_failure(student: Student) -> Failure:
@@ -258,16 +322,19 @@ def _verdict(ex: Exercise, check: str, group: str, max_points: float, failures: 
 def grade_exercise(ex: Exercise, student: Student, oracles: Oracles) -> ExerciseResult:
     runs = run_cases(ex, student, oracles)
     pts = ex.points
-    y_hat = _verdict(ex, "forward: y_hat", "forward", pts.y_hat, [_y_hat_failure(ex, r) for r in runs])
-    loss = _verdict(ex, "forward: loss", "forward", pts.loss, [_loss_failure(ex, r) for r in runs])
+    sigmoid_failure = _sigmoid_failure(student) if ex.needs_sigmoid else None
+    y_hat_failures = [_y_hat_failure(ex, r, sigmoid_failure is not None) for r in runs]
+    loss_failures = [_loss_failure(ex, r) for r in runs]
+    y_hat = _verdict(ex, "forward: y_hat", "forward", pts.y_hat, y_hat_failures)
+    loss = _verdict(ex, "forward: loss", "forward", pts.loss, loss_failures)
     verdicts = [y_hat, loss]
     banned = student.autodiff_modules()
-    forward_ok = _y_hat_failure(ex, runs[0]) is None and _loss_failure(ex, runs[0]) is None
+    forward_ok = y_hat_failures[0] is None and loss_failures[0] is None
     for p in ex.param_names:
         if banned:
             verdicts.append(_verdict(ex, f"gradient: {p}", "backward", pts.per_gradient, [autodiff_message(banned)]))
             continue
-        failures = [_gradient_failure(ex, r, p) for r in runs]
+        failures = [_gradient_failure(ex, r, p, y_hat_ok=f is None) for r, f in zip(runs, y_hat_failures)]
         if failures[0] is not None and runs[0].backward is not None and not isinstance(runs[0].backward, CallError):
             note = _own_forward_note(ex, student, runs[0], forward_ok, p)
             failures[0] = failures[0] + ("\n" + note if note else "")
@@ -276,7 +343,7 @@ def grade_exercise(ex: Exercise, student: Student, oracles: Oracles) -> Exercise
     descent = autodiff_message(banned) if banned else _descent_failure(ex, student, oracles)
     verdicts.append(_verdict(ex, "gradient descent lowers the loss", "backward", pts.descent, [descent]))
     if ex.needs_sigmoid:
-        verdicts.append(_verdict(ex, "sigmoid", "sigmoid", pts.sigmoid, [_sigmoid_failure(student)]))
+        verdicts.append(_verdict(ex, "sigmoid", "sigmoid", pts.sigmoid, [sigmoid_failure]))
     return ExerciseResult(ex.name, ex.title, verdicts)
 
 
