@@ -52,18 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sandbox(args: argparse.Namespace) -> tuple[OpenStudent, str]:
-    """Probe the sandbox; fail closed unless --no-sandbox."""
+def _sandbox(args: argparse.Namespace, stack: contextlib.ExitStack) -> tuple[OpenStudent, str]:
+    """Start and probe the sandbox; fail closed unless --no-sandbox."""
     if args.no_sandbox:
         return in_process, NO_SANDBOX
     from autograder import sandbox
 
-    protection = sandbox.probe()  # raises SandboxUnavailable
-    limits = sandbox.Limits(call_timeout=args.timeout)
+    pool = stack.enter_context(sandbox.SandboxPool(sandbox.Limits(call_timeout=args.timeout)))
+    # What the children must not see: where the grader runs, the course's files, the submissions.
+    hidden = [Path.cwd(), Path(sandbox.__file__).resolve().parent.parent,
+              *(p.resolve() for p in args.paths), *([args.reference.resolve()] if args.reference else [])]
+    protection = pool.probe(hidden)  # raises SandboxUnavailable
+    pool.prewarm(max(0, min(args.workers, len(discover(args.paths))) - 1))
 
     @contextlib.contextmanager
     def open_student(submission: Submission) -> Iterator[sandbox.SandboxedStudent]:
-        with sandbox.SandboxedStudent(submission.source, submission.path.name, limits) as student:
+        with sandbox.SandboxedStudent(submission.source, submission.path.name, pool) as student:
             yield student
 
     return open_student, protection
@@ -104,18 +108,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if problem:
         print(f"autograder: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        open_student, protection = _sandbox(args)
-        oracles = Oracles.from_reference_dir(args.reference or default_reference_dir())
-        warm_up(oracles)
-    except GraderError as exc:
-        print(f"autograder: internal error, nothing was graded: {exc}", file=sys.stderr)
-        return EXIT_GRADER
-    except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
-        print(f"autograder: cannot grade: {exc}", file=sys.stderr)
-        return EXIT_GRADER
-    workers = args.workers if not args.no_sandbox else 1  # in-process calls share stdout: one at a time
-    results = _run_with_progress(jobs, oracles, open_student, workers, protection, args)
+    with contextlib.ExitStack() as stack:
+        try:
+            open_student, protection = _sandbox(args, stack)
+            oracles = Oracles.from_reference_dir(args.reference or default_reference_dir())
+            warm_up(oracles)
+        except GraderError as exc:
+            print(f"autograder: internal error, nothing was graded: {exc}", file=sys.stderr)
+            return EXIT_GRADER
+        except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
+            print(f"autograder: cannot grade: {exc}", file=sys.stderr)
+            return EXIT_GRADER
+        workers = args.workers if not args.no_sandbox else 1  # in-process calls share stdout: one at a time
+        results = _run_with_progress(jobs, oracles, open_student, workers, protection, args)
     for r in results:
         if not args.quiet and not args.out:
             print(report_text.render(r))

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.files import write_atomic
+from autograder.text import escape
 from autograder.verdicts import SubmissionResult
 
 
@@ -17,7 +18,7 @@ def to_gradescope(result: SubmissionResult, execution_time: float | None = None)
             "score": v.points,
             "max_score": v.max_points,
             "status": "passed" if v.passed else "failed",
-            "output": v.message,
+            "output": escape(v.message),
             "visibility": "visible",
         }
         for i, v in enumerate(result.verdicts)
@@ -25,7 +26,8 @@ def to_gradescope(result: SubmissionResult, execution_time: float | None = None)
     out: dict[str, Any] = {
         "score": result.score,
         "tests": tests,
-        "output": f"Graded {result.protection}.",
+        "output": f"Graded {result.protection}." + (
+            f"\n\nYour code printed:\n{escape(result.student_output)}" if result.student_output.strip() else ""),
         "extra_data": {"protection": result.protection},
     }
     if result.grader_error:

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from autograder.files import write_atomic
+from autograder.text import escape
 from autograder.verdicts import SubmissionResult
 
 
@@ -17,11 +18,12 @@ def to_junit(results: list[SubmissionResult]) -> str:
         ET.SubElement(ET.SubElement(suite, "properties"), "property", name="score", value=f"{r.score:g}/{r.max_score:g}")
         if r.grader_error:
             case = ET.SubElement(suite, "testcase", classname=r.submission, name="grader")
-            ET.SubElement(case, "error", message="grader error (not the student's fault)").text = r.grader_error
+            ET.SubElement(case, "error", message="grader error (not the student's fault)").text = escape(r.grader_error)
         for v in r.verdicts:
             case = ET.SubElement(suite, "testcase", classname=f"{r.submission}.{v.exercise}", name=v.check)
             if not v.passed:
-                ET.SubElement(case, "failure", message=v.message.splitlines()[0][:200]).text = v.message
+                message = escape(v.message)  # XML cannot hold control characters at all
+                ET.SubElement(case, "failure", message=message.splitlines()[0][:200]).text = message
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 

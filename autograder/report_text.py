@@ -1,6 +1,7 @@
 """Human-readable feedback: what a student reads after grading."""
 from __future__ import annotations
 
+from autograder.text import escape
 from autograder.verdicts import SubmissionResult
 
 
@@ -18,9 +19,9 @@ def render(result: SubmissionResult, verbose: bool = True) -> str:
             mark = "PASS" if v.passed else "FAIL"
             lines.append(f"  {mark} {v.check} [{_pts(v.points)}/{_pts(v.max_points)}]")
             if not v.passed and verbose:
-                lines += ["       " + line for line in v.message.splitlines()]
+                lines += ["       " + line for line in escape(v.message).splitlines()]
     if result.student_output.strip():
         lines.append("your code printed (first lines, escaped):")
-        lines += ["  | " + line.encode("unicode_escape").decode("ascii")[:200] for line in result.student_output.splitlines()[:10]]
+        lines += ["  | " + line[:200] for line in escape(result.student_output).split("\n")[:10]]
     lines.append(f"(graded {result.protection})")
     return "\n".join(lines)

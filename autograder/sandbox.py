@@ -1,0 +1,578 @@
+"""The grader's side of the sandbox: bubblewrap around a zygote, one child per submission.
+
+A `Sandbox` is one bubblewrap instance (new pid, net, ipc, uts and mount namespaces; the
+system and the interpreter read-only; nothing of the course directory; a size-capped
+tmpfs) running `worker.py`, which imports numpy once and forks a child per submission.
+`SandboxedStudent` is the `Student` the checks talk to: every call is a frame on a pipe
+to the child, answered within a deadline, validated here. A child that crashes or times
+out costs only the call it was in: the next call gets a fresh child (up to a limit).
+
+Nothing from the child is trusted: frames are length-bounded, every header field is
+type-checked, arrays come as wire bytes (wire.py), text is escaped and capped.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import select
+import signal
+import site
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import autograder
+from autograder.execution import AUTODIFF_MODULES, OUTPUT_CAP, CallError, Outputs
+from autograder.exercises import EXERCISES
+from autograder.policy import autodiff_imports
+from autograder.protocol import Closed, ProtocolError, Timeout, read_frame, write_frame
+from autograder.student import Returned, decode
+from autograder.text import escape
+from autograder.wire import to_wire
+
+GRADER_MOUNT = "/opt/grader"
+BOOT = f"import sys; sys.path.insert(0, {GRADER_MOUNT!r}); from autograder.worker import main; main()"
+# The zygote runs as root inside the sandbox only when the grader is root: it needs these to
+# drop each child to uid 65534, kill that child's processes and wipe what it wrote.
+ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
+CHILD_UIDS = range(64000, 65000)  # unprivileged uids with no files on the host
+CHILD_ERROR_KINDS = {"missing", "not_implemented", "exception", "bad_return", "load"}
+
+
+class SandboxUnavailable(Exception):
+    """The sandbox cannot be set up here: grading must not go on without --no-sandbox."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_timeout: float = 10.0  # wall-clock seconds per student function call
+    submission_timeout: float = 120.0  # wall-clock seconds of student calls per submission
+    memory_mb: int = 1024  # address space of the child
+    cpu_seconds: int = 60  # CPU time of the child (per process)
+    file_mb: int = 16  # largest file the child may write
+    open_files: int = 64
+    processes: int = 64  # per uid: bites only when the child runs as its own uid (grader is root)
+    tmpfs_mb: int = 64  # the sandbox's writable /tmp
+    max_failures: int = 2  # crashes or timeouts of one function before its remaining calls are skipped
+
+    def child(self) -> dict[str, int]:
+        keys = ("memory_mb", "cpu_seconds", "file_mb", "open_files", "processes")
+        return {k: v for k, v in asdict(self).items() if k in keys}
+
+
+# --- the bubblewrap command --------------------------------------------------------------
+
+def _readonly_paths() -> list[str]:
+    """The interpreter, its standard library and site-packages: nothing else of the host."""
+    paths = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"]
+    paths += [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]
+    paths += site.getsitepackages()
+    return [p for p in dict.fromkeys(paths) if os.path.lexists(p)]
+
+
+def _covered(path: str, mounts: list[str]) -> bool:
+    return any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounts)
+
+
+def _mount_args(paths: list[str]) -> list[str]:
+    """--ro-bind each path (shallowest first, skipping what a bind already covers), with
+    world-readable parent directories: bwrap would create them 0700, hiding the
+    interpreter from the child's unprivileged uid."""
+    args: list[str] = []
+    mounted: list[str] = []
+    made: set[str] = set()
+    for path in sorted(paths, key=lambda p: p.count("/")):
+        if _covered(path, mounted):
+            continue
+        for parent in reversed(Path(path).parents):
+            p = str(parent)
+            if p != "/" and p not in made and not _covered(p, mounted):
+                args += ["--perms", "0755", "--dir", p]
+                made.add(p)
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        else:
+            args += ["--ro-bind", path, path]
+        mounted.append(path)
+    return args
+
+
+def _hidden_autodiff_dirs() -> list[str]:
+    """Autodiff packages are shadowed by empty directories: the policy is enforced, not only checked."""
+    dirs = []
+    for name in AUTODIFF_MODULES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.submodule_search_locations:
+            dirs += [d for d in spec.submodule_search_locations if os.path.isdir(d)]
+    return dirs
+
+
+def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -> list[str]:
+    cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+           "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox", "--clearenv"]
+    if privileged:
+        cmd += ["--cap-drop", "ALL"] + [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]
+    else:
+        cmd += ["--unshare-user"]
+    cmd += _mount_args(_readonly_paths())
+    cmd += ["--perms", "0755", "--dir", GRADER_MOUNT,
+            "--ro-bind", os.path.dirname(autograder.__file__), f"{GRADER_MOUNT}/autograder"]
+    for d in _hidden_autodiff_dirs():
+        cmd += ["--tmpfs", d, "--remount-ro", d]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm",
+            "--perms", "0755", "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+    for key, value in (("PATH", "/usr/bin:/bin"), ("HOME", "/tmp/work"), ("LANG", "C.UTF-8"),
+                       ("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1")):
+        cmd += ["--setenv", key, value]
+    return cmd + [sys.executable, "-I", "-B", "-c", BOOT, str(control_fd), str(uid)]
+
+
+# --- one bubblewrap instance -------------------------------------------------------------
+
+class SandboxDied(Exception):
+    pass
+
+
+class Silent(SandboxDied):
+    """No answer within the time given (as opposed to an answer that can never come)."""
+
+
+@dataclass
+class Child:
+    """The grader's ends of one child's pipes."""
+
+    requests: int
+    responses: int
+
+    def close(self) -> None:
+        for fd in (self.requests, self.responses):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Sandbox:
+    """bwrap + zygote. Not thread-safe: one submission at a time (the pool hands them out)."""
+
+    def __init__(self, limits: Limits, uid: int) -> None:
+        self.limits = limits
+        self.privileged = os.geteuid() == 0
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.log = tempfile.TemporaryFile()
+        try:
+            self.proc = subprocess.Popen(bwrap_command(limits, theirs.fileno(), self.privileged, uid),
+                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                         stdout=self.log, stderr=self.log, start_new_session=True)
+        except OSError as exc:
+            raise SandboxUnavailable(f"cannot run bubblewrap (`bwrap`): {exc}") from None
+        finally:
+            theirs.close()
+        self.uid: int | None = None
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        try:
+            event = self._receive(timeout)
+        except SandboxDied:
+            event = {}
+        if event.get("event") != "ready":
+            self.close()
+            raise SandboxUnavailable("bubblewrap did not start the grading worker:\n" + self._log_tail()
+                                     + _userns_hint())
+        self.uid = event.get("uid")
+
+    def _log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")[-2000:]
+
+    def _receive(self, timeout: float) -> dict[str, Any]:
+        if not select.select([self.control], [], [], timeout)[0]:
+            raise Silent("the sandbox's worker did not answer")
+        data = self.control.recv(65536)
+        if not data:
+            raise SandboxDied("the sandbox's worker is gone")
+        return json.loads(data)
+
+    def spawn(self) -> Child:
+        """A fresh child for one submission (or for the rest of one, after a crash)."""
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        try:
+            socket.send_fds(self.control, [json.dumps({"op": "spawn", "limits": self.limits.child()}).encode()],
+                            [req_r, resp_w])
+            if self._receive(10.0).get("event") != "spawned":
+                raise SandboxDied("the sandbox's worker did not start a child")
+        except (OSError, SandboxDied):
+            for fd in (req_w, resp_r):
+                os.close(fd)
+            raise SandboxDied("the sandbox's worker is gone") from None
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        return Child(req_w, resp_r)
+
+    def end_child(self, child: Child, kill: bool) -> dict[str, Any] | None:
+        """Closes the child's pipes (it exits when it reads EOF) or kills its whole tree, and
+        returns how it ended; None if the sandbox is no longer fit for another submission."""
+        child.close()
+        try:
+            if not kill:
+                try:
+                    return self._exited(self._receive(2.0))
+                except Silent:
+                    pass  # it does not exit by itself (the student patched os._exit?): kill it
+            self.control.send(json.dumps({"op": "kill"}).encode())
+            return self._exited(self._receive(5.0))
+        except (OSError, SandboxDied):
+            return None
+
+    @staticmethod
+    def _exited(event: dict[str, Any]) -> dict[str, Any] | None:
+        return event if event.get("event") == "exited" else None
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()  # --die-with-parent and the pid namespace take the rest down
+        self.proc.wait()
+        self.control.close()
+        self.log.close()
+
+
+def _userns_hint() -> str:
+    return ("\n(bubblewrap needs user namespaces: on Ubuntu >= 23.10 AppArmor blocks them for non-root users, "
+            "and Docker's default seccomp profile blocks them too. Run as root, allow them, or grade with "
+            "--no-sandbox for trusted code only.)")
+
+
+class SandboxPool:
+    """Idle sandboxes, reused across submissions: each keeps numpy imported in its zygote.
+
+    Sandboxes are started by whichever thread needs one, and bwrap's --die-with-parent
+    follows the *thread* that started it: use a pool from threads that outlive it (the
+    main thread, or an executor's workers until it shuts down)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._idle: list[Sandbox] = []
+        self._lock = threading.Lock()
+        self._started = 0
+
+    def _new(self) -> Sandbox:
+        """When the grader is root, each sandbox's children get a uid of their own, so the
+        process limit of one (a fork bomb) cannot starve a neighbour."""
+        with self._lock:
+            self._started += 1
+            uid = CHILD_UIDS.start + self._started % len(CHILD_UIDS)
+        return Sandbox(self.limits, uid)
+
+    def prewarm(self, count: int) -> None:
+        started = [self._new() for _ in range(count)]  # start all, then wait: in parallel
+        for sandbox in started:
+            sandbox.wait_ready()
+        with self._lock:
+            self._idle += started
+
+    def acquire(self) -> Sandbox:
+        with self._lock:
+            while self._idle:
+                sandbox = self._idle.pop()
+                if sandbox.alive():
+                    return sandbox
+                sandbox.close()
+        sandbox = self._new()
+        sandbox.wait_ready()
+        return sandbox
+
+    def release(self, sandbox: Sandbox) -> None:
+        if sandbox.alive():
+            with self._lock:
+                self._idle.append(sandbox)
+        else:
+            sandbox.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for sandbox in idle:
+            sandbox.close()
+
+    def __enter__(self) -> "SandboxPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def probe(self, hidden: list[Path]) -> str:
+        """Starts a sandbox and checks from inside that it confines code as claimed; returns
+        the protection level recorded in every result. Raises SandboxUnavailable."""
+        self.prewarm(1)
+        targets = _probe_targets(hidden)
+        source = _PROBE.format(hidden=targets)
+        with SandboxedStudent(source, "probe.py", self) as probe:
+            try:
+                seen = probe.sigmoid(np.zeros(1)).values.get("sigmoid")
+            except CallError as err:
+                raise SandboxUnavailable(f"the sandbox does not run code: {err}") from None
+            uid = probe.sandbox.uid if probe.sandbox else None
+        if seen is None or seen.shape != (3,):
+            raise SandboxUnavailable("the sandbox's self-test returned nothing")
+        if seen[1]:
+            raise SandboxUnavailable("the sandbox has network interfaces besides loopback")
+        if seen[2]:
+            raise SandboxUnavailable(f"the sandbox can see some of {', '.join(targets)}")
+        who = f"uid {int(seen[0])}" + (" (unprivileged)" if int(seen[0]) != 0 else "")
+        lim = self.limits
+        return (f"bubblewrap sandbox (pid, net, ipc, uts, mount namespaces; {who}; read-only system; "
+                f"tmpfs {lim.tmpfs_mb} MiB; limits: {lim.call_timeout:g} s per call, {lim.memory_mb} MiB memory, "
+                f"{lim.cpu_seconds} s CPU, {lim.processes} processes, {lim.open_files} files)")
+
+
+def _probe_targets(hidden: list[Path], per_dir: int = 50) -> list[str]:
+    """Concrete files the child must not see: each hidden file, and the entries of each
+    hidden directory except the interpreter's own mounts (e.g. a .venv inside the course)."""
+    mounts = _readonly_paths()
+    targets: list[str] = []
+    for path in hidden:
+        entries = sorted(path.iterdir())[:per_dir] if path.is_dir() else [path] if path.exists() else []
+        for entry in map(str, entries):
+            if not any(m == entry or m.startswith(entry.rstrip("/") + "/") or _covered(entry, [m]) for m in mounts):
+                targets.append(entry)
+    return targets
+
+
+_PROBE = """
+import os, socket
+import numpy as np
+
+def sigmoid(z):
+    others = [name for _, name in socket.if_nameindex() if name != "lo"]
+    visible = [p for p in {hidden!r} if os.path.exists(p)]
+    return np.array([os.getuid(), len(others), len(visible)], dtype=float)
+"""
+
+
+# --- the Student the checks talk to ------------------------------------------------------
+
+class Garbled(Exception):
+    """The child answered with something that is not a well-formed response."""
+
+
+def _strings(value: Any, limit: int = 20) -> list[str]:
+    if not isinstance(value, list) or len(value) > limit or not all(isinstance(v, str) for v in value):
+        raise Garbled("expected a short list of strings")
+    return [escape(v, 200) for v in value]
+
+
+def outputs_from(header: dict[str, Any], blobs: list[bytes], allowed: set[str]) -> Outputs:
+    """A validated Outputs from a child's response (raises CallError for the student's own
+    errors, Garbled for anything malformed)."""
+    if header.get("ok") is False:
+        kind, message = header.get("kind"), header.get("message")
+        if kind not in CHILD_ERROR_KINDS or not isinstance(message, str):
+            raise Garbled("malformed error")
+        raise CallError(kind, escape(message))
+    keys, bad, cache_id = header.get("keys"), header.get("bad"), header.get("cache_id")
+    if header.get("ok") is not True or not isinstance(keys, list) or len(keys) != len(blobs) \
+            or not set(keys) <= allowed or len(set(keys)) != len(keys):
+        raise Garbled("malformed result")
+    if not isinstance(bad, dict) or not set(bad) <= allowed or not all(isinstance(v, str) for v in bad.values()):
+        raise Garbled("malformed result")
+    if cache_id is not None and (type(cache_id) is not int or cache_id < 0):
+        raise Garbled("malformed cache id")
+    return Outputs(arrays=dict(zip(keys, blobs)), bad={k: escape(v, 500) for k, v in bad.items()},
+                   extra_keys=_strings(header.get("extra_keys")), mutated=_strings(header.get("mutated")),
+                   cache_id=cache_id)
+
+
+def _describe_end(status: dict[str, Any] | None, fn: str, limits: Limits) -> str:
+    if status is None:
+        return f"while {fn} ran, the sandbox running your code stopped responding"
+    sig, code = status.get("signal"), status.get("code")
+    if sig == signal.SIGSEGV:
+        return (f"{fn} crashed the Python process (segmentation fault): deep recursion overflowing the stack, "
+                "or ctypes?")
+    if sig == signal.SIGXCPU:
+        return f"{fn} used more than {limits.cpu_seconds} s of CPU time and was stopped"
+    if sig == signal.SIGKILL:
+        return (f"{fn} was killed (SIGKILL): it exceeded a limit ({limits.cpu_seconds} s CPU, "
+                f"{limits.memory_mb} MiB memory) or killed its own process")
+    if isinstance(sig, int):
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        return f"{fn} was killed by signal {name}"
+    return (f"{fn} ended its Python process (exit code {code}) instead of returning: "
+            "os._exit(), or killing its own process?")
+
+
+_MALFORMED = ("while {fn} ran, your code's process sent the grader a malformed answer (did it write to the "
+              "grader's pipe?); it was stopped, and the remaining checks ran in a fresh process")
+
+
+class SandboxedStudent:
+    """One submission, run in a child of a pooled sandbox. Implements `Student`."""
+
+    def __init__(self, source: str, filename: str, pool: SandboxPool) -> None:
+        self.source, self.filename, self.pool = source, filename, pool
+        self.limits = pool.limits
+        self.static_autodiff = autodiff_imports(source)
+        self.runtime_autodiff: set[str] = set()
+        self.sandbox: Sandbox | None = None
+        self.child: Child | None = None
+        self.failures: dict[str, int] = {}  # function -> crashes and timeouts
+        self.budget = self.limits.submission_timeout
+        self.load_error: CallError | None = None
+        self.output_parts: list[str] = []
+
+    def __enter__(self) -> "SandboxedStudent":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.child is not None:
+            self._end_child(kill=False)
+        if self.sandbox is not None:
+            self.pool.release(self.sandbox)
+            self.sandbox = None
+
+    # -- child life cycle --
+
+    def _end_child(self, kill: bool) -> dict[str, Any] | None:
+        assert self.sandbox is not None and self.child is not None
+        status = self.sandbox.end_child(self.child, kill)
+        self.child = None
+        if status is None or not status.get("clean", False):
+            self.sandbox.close()  # leftovers we could not remove: never reuse this sandbox
+            self.sandbox = None
+        return status
+
+    def _start_child(self) -> Child:
+        if self.load_error is not None:
+            raise self.load_error
+        if self.budget <= 0:
+            raise CallError("timeout", f"not run: your functions used up the {self.limits.submission_timeout:g} s "
+                                       "allowed for the whole submission")
+        for attempt in (1, 2):
+            if self.sandbox is None:
+                self.sandbox = self.pool.acquire()
+            try:
+                self.child = self.sandbox.spawn()
+                break
+            except SandboxDied:
+                self.sandbox.close()
+                self.sandbox = None
+                if attempt == 2:
+                    raise
+        try:
+            self._exchange({"op": "load", "source": self.source, "filename": self.filename}, [],
+                           "the top level of your code (outside any function)")
+        except CallError as err:
+            self.load_error = CallError("load", f"your code fails before any function is called:\n{err.message}")
+            raise self.load_error from None
+        assert self.child is not None
+        return self.child
+
+    def _exchange(self, header: dict[str, Any], blobs: list[bytes], fn: str) -> tuple[dict[str, Any], list[bytes]]:
+        """One request and its answer within the deadline; a timeout or crash ends the child."""
+        assert self.child is not None
+        limit = min(self.limits.call_timeout, self.budget)
+        start = time.monotonic()
+        try:
+            write_frame(self.child.requests, header, blobs)
+            return read_frame(self.child.responses, start + limit)
+        except Timeout:
+            self.failures[fn] = self.failures.get(fn, 0) + 1
+            self._end_child(kill=True)
+            raise CallError("timeout", f"{fn} did not return within {limit:g} s (an infinite loop, or sleeping?): "
+                                       "it was stopped, and the remaining checks ran in a fresh process") from None
+        except (Closed, OSError):
+            self.failures[fn] = self.failures.get(fn, 0) + 1
+            status = self._end_child(kill=True)
+            raise CallError("crash", _describe_end(status, fn, self.limits)
+                            + "; the remaining checks ran in a fresh process") from None
+        except ProtocolError:
+            self.failures[fn] = self.failures.get(fn, 0) + 1
+            self._end_child(kill=True)
+            raise CallError("crash", _MALFORMED.format(fn=fn)) from None
+        finally:
+            self.budget -= time.monotonic() - start
+
+    def _request(self, header: dict[str, Any], blobs: list[bytes], fn: str, allowed: set[str]) -> Outputs:
+        failed = self.failures.get(fn, 0)
+        if failed >= self.limits.max_failures:
+            # Each try costs a fresh process and up to a timeout: the other functions still run.
+            raise CallError("crash", f"skipped: {fn} already crashed or timed out {failed} times")
+        if self.child is None:
+            self._start_child()
+        response, data = self._exchange(header, blobs, fn)
+        try:
+            return outputs_from(response, data, allowed)
+        except Garbled:
+            self.failures[fn] = failed + 1
+            self._end_child(kill=True)
+            raise CallError("crash", _MALFORMED.format(fn=fn)) from None
+
+    # -- Student --
+
+    @staticmethod
+    def _pack(params: dict[str, Any], blobs: list[bytes]) -> dict[str, Any]:
+        packed = {}
+        for name, value in params.items():
+            if isinstance(value, float):
+                packed[name] = value  # scalars are Python floats in the contract (JSON keeps them exact)
+            else:
+                blobs.append(to_wire(np.asarray(value, dtype=np.float64)))
+                packed[name] = {"blob": len(blobs) - 1}
+        return packed
+
+    def forward(self, exercise: str, params: dict[str, Any], X: np.ndarray, y: np.ndarray) -> Returned:
+        blobs = [to_wire(X), to_wire(y)]
+        header = {"op": "forward", "exercise": exercise, "X": {"blob": 0}, "y": {"blob": 1},
+                  "params": self._pack(params, blobs)}
+        return decode(self._request(header, blobs, f"`{exercise}_forward`", {"y_hat", "loss"}))
+
+    def backward(self, exercise: str, params: dict[str, Any], cache_id: int) -> Returned:
+        blobs: list[bytes] = []
+        header = {"op": "backward", "exercise": exercise, "cache_id": cache_id, "params": self._pack(params, blobs)}
+        return decode(self._request(header, blobs, f"`{exercise}_backward`", set(EXERCISES[exercise].param_names)))
+
+    def sigmoid(self, z: np.ndarray) -> Returned:
+        return decode(self._request({"op": "sigmoid", "z": {"blob": 0}}, [to_wire(z)], "`sigmoid`", {"sigmoid"}))
+
+    def _query(self, header: dict[str, Any]) -> dict[str, Any] | None:
+        """has/autodiff/output: bookkeeping calls; a failure there is not a student's check."""
+        try:
+            if self.child is None:
+                self._start_child()
+            response, _ = self._exchange(header, [], "your code")
+        except CallError:
+            return None
+        return response if response.get("ok") is True else None
+
+    def has(self, name: str) -> bool:
+        response = self._query({"op": "has", "name": name})
+        return bool(response and response.get("value") is True)
+
+    def autodiff_modules(self) -> list[str]:
+        response = self._query({"op": "autodiff"})
+        modules = response.get("modules") if response else None
+        if isinstance(modules, list):
+            self.runtime_autodiff.update(m for m in modules if m in AUTODIFF_MODULES)
+        return sorted(set(self.static_autodiff) | self.runtime_autodiff)
+
+    def output(self) -> str:
+        response = self._query({"op": "output"}) if self.load_error is None or self.child else None
+        text = response.get("text") if response else None
+        return text[:OUTPUT_CAP] if isinstance(text, str) else ""  # escaped where it is shown

@@ -1,0 +1,121 @@
+"""The sandboxed runner: same verdicts as in-process, and failures that cost only what they touch.
+
+The attacks themselves are in tests/redteam/; these tests pin down the runner's contract.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.checks import grade
+from autograder.sandbox import Limits, SandboxedStudent, SandboxPool
+from autograder.student import InProcessStudent
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "submissions").glob("*.py"))
+CORRECT = (ROOT / "examples" / "submissions" / "correct.py").read_text()
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with SandboxPool(Limits(call_timeout=1.5)) as p:
+        yield p
+
+
+def _summary(result):
+    return [(v.name, v.points, v.message) for v in result.verdicts]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_sandboxed_verdicts_equal_in_process_verdicts(path, pool, oracles):
+    source = path.read_text()
+    with SandboxedStudent(source, path.name, pool) as student:
+        sandboxed = grade(student, oracles, path.name)
+    in_process = grade(InProcessStudent(source, path.name), oracles, path.name)
+    assert _summary(sandboxed) == _summary(in_process)
+
+
+def _with(source: str, old: str, new: str) -> str:
+    assert old in source
+    return source.replace(old, new, 1)
+
+
+def _scores(result) -> dict[str, float]:
+    return {e.exercise: e.score for e in result.exercises}
+
+
+def test_a_hanging_backward_costs_only_its_own_checks(pool, oracles):
+    hang = _with(CORRECT, "def sigmoid_mlp_backward(params, cache):",
+                 "def sigmoid_mlp_backward(params, cache):\n    while True:\n        pass\n")
+    with SandboxedStudent(hang, "hang.py", pool) as student:
+        result = grade(student, oracles, "hang")
+    mlp = {v.check: v for v in result.exercises[3].verdicts}
+    # The forward results returned before and after the hang all count.
+    assert mlp["forward: y_hat"].passed and mlp["forward: loss"].passed and mlp["sigmoid"].passed
+    assert _scores(result) == {"univariate": 6, "multivariate": 6, "two_layer_linear": 8, "sigmoid_mlp": 3}
+    assert "`sigmoid_mlp_backward` did not return within 1.5 s" in mlp["gradient: W1"].message
+    assert "skipped: `sigmoid_mlp_backward` already crashed or timed out 2 times" in \
+        mlp["gradient descent lowers the loss"].message
+
+
+def test_a_crash_on_one_shape_keeps_the_other_results(pool, oracles):
+    # Segfaults only for m = 1: the other shapes, and every other exercise, are still graded.
+    crash = _with(CORRECT, "def univariate_forward(params, X, y):",
+                  "def univariate_forward(params, X, y):\n    if X.shape[1] == 1:\n"
+                  "        import ctypes; ctypes.string_at(0)\n")
+    with SandboxedStudent(crash, "crash.py", pool) as student:
+        result = grade(student, oracles, "crash")
+    assert _scores(result)["multivariate"] == 6 and _scores(result)["sigmoid_mlp"] == 9
+    uni = {v.check: v for v in result.exercises[0].verdicts}
+    assert "segmentation fault" in uni["forward: y_hat"].message
+    assert uni["gradient descent lowers the loss"].passed  # runs on the diagnosis shape, m = 7
+
+
+def test_garbage_on_the_grader_pipe_is_a_crash_not_a_result(pool, oracles):
+    # The child's own process may write anything to the response pipe; it must not parse as an answer.
+    garble = _with(CORRECT, "def univariate_backward(params, cache):",
+                   "def univariate_backward(params, cache):\n    import os, struct\n"
+                   "    for fd in map(int, os.listdir('/proc/self/fd')):\n"
+                   "        try: os.write(fd, struct.pack('<II', 40, 30) + b'{\"ok\": true}' * 3)\n"
+                   "        except OSError: pass\n")
+    with SandboxedStudent(garble, "garble.py", pool) as student:
+        result = grade(student, oracles, "garble")
+    uni = {v.check: v for v in result.exercises[0].verdicts}
+    assert not uni["gradient: w"].passed
+    assert "sent the grader a malformed answer" in uni["gradient: w"].message
+    assert _scores(result)["sigmoid_mlp"] == 9
+
+
+def test_top_level_hang_is_one_clear_load_error(pool, oracles):
+    with SandboxedStudent("import time\ntime.sleep(60)\n", "slow.py", pool) as student:
+        result = grade(student, oracles, "slow", ["univariate"])
+    messages = {v.message for v in result.verdicts if v.check.startswith("forward")}
+    assert result.score == 0
+    assert any("the top level of your code (outside any function) did not return within 1.5 s" in m for m in messages)
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "grade", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_no_bubblewrap_means_no_grading(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # no bwrap on PATH
+    proc = _cli(str(EXAMPLES[0]), "--out", str(tmp_path / "out"), env=env)
+    assert proc.returncode == 3
+    assert "cannot grade" in proc.stderr and "bubblewrap" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_protection_level_is_recorded_in_every_result(tmp_path):
+    proc = _cli(str(ROOT / "examples" / "submissions" / "correct.py"), "--gradescope", str(tmp_path / "r.json"))
+    assert proc.returncode == 0, proc.stderr
+    protection = json.loads((tmp_path / "r.json").read_text())["extra_data"]["protection"]
+    assert protection.startswith("bubblewrap sandbox") and "net" in protection
+    if os.geteuid() == 0:
+        assert "(unprivileged)" in protection
