@@ -40,7 +40,7 @@ from autograder.text import escape
 from autograder.wire import to_wire
 
 GRADER_MOUNT = "/opt/grader"
-BOOT = f"import sys; sys.path.insert(0, {GRADER_MOUNT!r}); from autograder.worker import main; main()"
+BOOT = "import sys; sys.path.insert(0, {path!r}); from autograder.worker import main; main()"
 # The zygote runs as root inside the sandbox only when the grader is root: it needs these to
 # drop each child to uid 65534, kill that child's processes and wipe what it wrote.
 ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
@@ -136,7 +136,14 @@ def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -
     for key, value in (("PATH", "/usr/bin:/bin"), ("HOME", "/tmp/work"), ("LANG", "C.UTF-8"),
                        ("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1")):
         cmd += ["--setenv", key, value]
-    return cmd + [sys.executable, "-I", "-B", "-c", BOOT, str(control_fd), str(uid)]
+    return cmd + [sys.executable, "-I", "-B", "-c", BOOT.format(path=GRADER_MOUNT), str(control_fd), str(uid),
+                  "/tmp", "confined"]
+
+
+def bare_command(control_fd: int, uid: int, scratch: str) -> list[str]:
+    """The same worker with no sandbox at all: only for measuring what the sandbox costs."""
+    path = os.path.dirname(os.path.dirname(autograder.__file__))
+    return [sys.executable, "-I", "-B", "-c", BOOT.format(path=path), str(control_fd), str(uid), scratch, "bare"]
 
 
 # --- one bubblewrap instance -------------------------------------------------------------
@@ -167,13 +174,18 @@ class Child:
 class Sandbox:
     """bwrap + zygote. Not thread-safe: one submission at a time (the pool hands them out)."""
 
-    def __init__(self, limits: Limits, uid: int) -> None:
+    def __init__(self, limits: Limits, uid: int, confined: bool = True) -> None:
         self.limits = limits
         self.privileged = os.geteuid() == 0
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = tempfile.TemporaryFile()
+        self.scratch = None if confined else tempfile.TemporaryDirectory(prefix="autograder-bare-")
+        if self.scratch is not None:
+            os.chmod(self.scratch.name, 0o755)  # the child's uid must reach its work directory
+        command = (bwrap_command(limits, theirs.fileno(), self.privileged, uid) if self.scratch is None
+                   else bare_command(theirs.fileno(), uid, self.scratch.name))
         try:
-            self.proc = subprocess.Popen(bwrap_command(limits, theirs.fileno(), self.privileged, uid),
+            self.proc = subprocess.Popen(command,
                                          pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
                                          stdout=self.log, stderr=self.log, start_new_session=True)
         except OSError as exc:
@@ -251,6 +263,8 @@ class Sandbox:
         self.proc.wait()
         self.control.close()
         self.log.close()
+        if self.scratch is not None:
+            self.scratch.cleanup()
 
 
 def _userns_hint() -> str:
@@ -266,8 +280,10 @@ class SandboxPool:
     follows the *thread* that started it: use a pool from threads that outlive it (the
     main thread, or an executor's workers until it shuts down)."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, confined: bool = True, reuse: bool = True) -> None:
         self.limits = limits
+        self.confined = confined  # False: no bubblewrap (benchmarks only)
+        self.reuse = reuse  # False: a new sandbox per submission (benchmarks only)
         self._idle: list[Sandbox] = []
         self._lock = threading.Lock()
         self._started = 0
@@ -278,7 +294,7 @@ class SandboxPool:
         with self._lock:
             self._started += 1
             uid = CHILD_UIDS.start + self._started % len(CHILD_UIDS)
-        return Sandbox(self.limits, uid)
+        return Sandbox(self.limits, uid, self.confined)
 
     def prewarm(self, count: int) -> None:
         started = [self._new() for _ in range(count)]  # start all, then wait: in parallel
@@ -299,7 +315,7 @@ class SandboxPool:
         return sandbox
 
     def release(self, sandbox: Sandbox) -> None:
-        if sandbox.alive():
+        if sandbox.alive() and self.reuse:
             with self._lock:
                 self._idle.append(sandbox)
         else:

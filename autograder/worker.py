@@ -22,6 +22,7 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,26 +31,44 @@ from autograder.execution import CallError, Outputs, StudentCode, short_tracebac
 from autograder.protocol import ProtocolError, read_frame, write_frame
 from autograder.wire import from_wire
 
-WORK = "/tmp/work"
-OUTPUT = WORK + "/.output"  # the child's fds 1 and 2 (writes below Python's print)
+WORK, OUTPUT = "work", ".output"  # in the scratch directory; OUTPUT takes the child's fds 1 and 2
 _PR_SET_DUMPABLE, _PR_SET_CHILD_SUBREAPER = 4, 36
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the zygote may clean up. `confined`: it runs inside bubblewrap's pid namespace
+    with a private /tmp, so it may kill every other process and wipe all of /tmp. Otherwise
+    (the benchmark's bare child, no sandbox) it touches only the child's process group and
+    its own scratch directory."""
+
+    scratch: str
+    confined: bool
+    drop_to: int | None
+
+    @property
+    def work(self) -> str:
+        return os.path.join(self.scratch, WORK)
 
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    drop_to = int(sys.argv[2]) if os.getuid() == 0 else None
+    scope = Scope(scratch=sys.argv[3], confined=sys.argv[4] == "confined",
+                  drop_to=int(sys.argv[2]) if os.getuid() == 0 else None)
+    if scope.confined and b"bwrap" not in open("/proc/1/cmdline", "rb").read():
+        sys.exit("worker: refusing to run confined outside bubblewrap's pid namespace")
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace or /proc/<pid>/mem from the children
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans come back to us, to be reaped
-    _send(control, {"event": "ready", "uid": drop_to if drop_to is not None else os.getuid()})
-    serve_zygote(control, drop_to)
+    _send(control, {"event": "ready", "uid": scope.drop_to if scope.drop_to is not None else os.getuid()})
+    serve_zygote(control, scope)
 
 
 def _send(control: socket.socket, message: dict[str, Any]) -> None:
     control.sendall(json.dumps(message).encode())
 
 
-def serve_zygote(control: socket.socket, drop_to: int | None) -> None:
+def serve_zygote(control: socket.socket, scope: Scope) -> None:
     while True:
         data, fds, _, _ = socket.recv_fds(control, 65536, 2)
         if not data:
@@ -59,23 +78,23 @@ def serve_zygote(control: socket.socket, drop_to: int | None) -> None:
             for fd in fds:
                 os.close(fd)
             continue  # a stray "kill" for a child that already exited
-        _reset_workdir(drop_to)
+        _reset_scratch(scope)
         pid = os.fork()
         if pid == 0:
             try:
                 control.close()
-                run_child(fds[0], fds[1], request["limits"], drop_to)
+                run_child(fds[0], fds[1], request["limits"], scope)
             finally:
                 os._exit(70)
         for fd in fds:
             os.close(fd)
         _send(control, {"event": "spawned"})
-        status = supervise(control, pid)
-        clean = kill_everything_else()
+        status = supervise(control, pid, scope)
+        clean = kill_leftovers(pid, scope)
         _send(control, {"event": "exited", "clean": clean, **status})
 
 
-def supervise(control: socket.socket, pid: int) -> dict[str, Any]:
+def supervise(control: socket.socket, pid: int, scope: Scope) -> dict[str, Any]:
     """Waits for the child, killing its whole tree when the grader asks (a timeout)."""
     pidfd = os.pidfd_open(pid)
     poller = select.poll()
@@ -88,10 +107,10 @@ def supervise(control: socket.socket, pid: int) -> dict[str, Any]:
             if control.fileno() in ready:
                 data = control.recv(65536)
                 if not data:
-                    kill_everything_else()
+                    kill_leftovers(pid, scope)
                     sys.exit(0)
                 if json.loads(data).get("op") == "kill":
-                    kill_everything_else(reaped)
+                    kill_leftovers(pid, scope, reaped)
             if pidfd in ready and pid not in reaped:
                 reaped[pid] = os.waitpid(pid, 0)[1]
     finally:
@@ -102,7 +121,9 @@ def supervise(control: socket.socket, pid: int) -> dict[str, Any]:
     return {"signal": None, "code": os.WEXITSTATUS(status)}
 
 
-def _other_pids() -> list[int]:
+def _other_pids(child: int, scope: Scope) -> list[int]:
+    if not scope.confined:
+        return [child] if os.path.exists(f"/proc/{child}") else []
     me = os.getpid()
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
 
@@ -118,43 +139,45 @@ def _reap(into: dict[int, int]) -> None:
         into[pid] = status
 
 
-def kill_everything_else(reaped: dict[int, int] | None = None, patience: float = 3.0) -> bool:
-    """SIGKILL every process in the namespace but bwrap's init and us, and reap them (their
-    statuses go into `reaped`). True once none is left (a process stuck in the kernel may
-    outlive the patience)."""
+def kill_leftovers(child: int, scope: Scope, reaped: dict[int, int] | None = None, patience: float = 3.0) -> bool:
+    """SIGKILL every process in the namespace but bwrap's init and us (unconfined: the
+    child's process group), and reap them (their statuses go into `reaped`). True once none
+    is left (a process stuck in the kernel may outlive the patience)."""
     reaped = {} if reaped is None else reaped
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        pids = _other_pids()
+        pids = _other_pids(child, scope)
         for pid in pids:
             try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
+                os.kill(pid, signal.SIGKILL) if scope.confined else os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
         _reap(reaped)
         if not pids:
             return True
         time.sleep(0.005)
-    return not _other_pids()
+    return not _other_pids(child, scope)
 
 
-def _reset_workdir(drop_to: int | None) -> None:
-    shutil.rmtree(WORK, ignore_errors=True)
-    for name in os.listdir("/tmp"):  # anything else a child managed to leave in /tmp
-        path = os.path.join("/tmp", name)
+def _reset_scratch(scope: Scope) -> None:
+    """Removes everything a child could have written (a confined child can write only in
+    /tmp), then makes an empty work directory owned by the next child."""
+    for name in os.listdir(scope.scratch) if scope.confined else [WORK]:
+        path = os.path.join(scope.scratch, name)
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
-        else:
+        elif os.path.lexists(path):
             os.unlink(path)
-    os.mkdir(WORK, 0o700)
-    if drop_to is not None:
-        os.chown(WORK, drop_to, drop_to)
+    os.mkdir(scope.work, 0o700)
+    if scope.drop_to is not None:
+        os.chown(scope.work, scope.drop_to, scope.drop_to)
 
 
 # --- the child: one submission -----------------------------------------------------------
 
-def run_child(req_fd: int, resp_fd: int, limits: dict[str, int], drop_to: int | None) -> None:
-    _confine(limits, drop_to)
+def run_child(req_fd: int, resp_fd: int, limits: dict[str, int], scope: Scope) -> None:
+    os.setpgid(0, 0)  # the unconfined zygote kills the child's group
+    _confine(limits, scope)
     null = os.open("/dev/null", os.O_RDONLY)
     out = os.open(OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(null, 0)
@@ -170,8 +193,9 @@ def run_child(req_fd: int, resp_fd: int, limits: dict[str, int], drop_to: int | 
     serve_child(req_fd, resp_fd)
 
 
-def _confine(limits: dict[str, int], drop_to: int | None) -> None:
-    os.chdir(WORK)
+def _confine(limits: dict[str, int], scope: Scope) -> None:
+    os.chdir(scope.work)
+    drop_to = scope.drop_to
     mib = 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, limits["memory_mb"] * mib),
                          (resource.RLIMIT_CPU, limits["cpu_seconds"]),
