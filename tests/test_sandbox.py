@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,48 @@ def test_protection_level_is_recorded_in_every_result(tmp_path):
     assert protection.startswith("bubblewrap sandbox") and "net" in protection
     if os.geteuid() == 0:
         assert "(unprivileged)" in protection
+
+
+def _pids_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_killing_the_grader_takes_every_sandboxed_process_down(tmp_path):
+    marker = f"sandbox-orphan-{os.getpid()}"
+    # The student's code leaves a process behind (exec'd so its command line carries the
+    # marker) and hangs; then the grader itself is killed with SIGKILL, cleaning up nothing.
+    source = (f"import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n"
+              f"    os.execv(sys.executable, ['python', '-c', 'import time; time.sleep(300)', {marker!r}])\n"
+              "def univariate_forward(params, X, y):\n    time.sleep(300)\n")
+    script = tmp_path / "grader.py"
+    script.write_text(
+        "import sys, threading, numpy as np\n"
+        "from autograder.sandbox import Limits, SandboxedStudent, SandboxPool\n"
+        "pool = SandboxPool(Limits(call_timeout=300))\n"
+        f"student = SandboxedStudent({source!r}, 's.py', pool).__enter__()\n"
+        "threading.Thread(target=student.forward, args=('univariate', {'w': 1.0, 'b': 0.0}, np.zeros((1, 3)), np.zeros((1, 3)))).start()\n"
+        "print('graded', flush=True)\n"
+        "threading.Event().wait()\n")
+    grader = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert grader.stdout.readline().strip() == "graded"
+        deadline = time.monotonic() + 30
+        while not _pids_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _pids_with(marker), "the test's orphan never started"
+    finally:
+        grader.kill()
+        grader.wait()
+    # Two defences, either suffices: bwrap --die-with-parent, and the zygote ending the
+    # namespace when its control socket to the grader closes.
+    deadline = time.monotonic() + 10
+    while _pids_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _pids_with(marker) == []
