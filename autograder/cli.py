@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from autograder import report_text
 from autograder.batch import Job, OpenStudent, discover, in_process, run_batch
@@ -22,6 +22,9 @@ from autograder.report_gradescope import write_gradescope
 from autograder.report_junit import write_junit
 from autograder.submission import Submission
 from autograder.verdicts import SubmissionResult
+
+if TYPE_CHECKING:
+    from autograder.sandbox import SandboxPool
 
 EXIT_OK, EXIT_USAGE, EXIT_GRADER = 0, 2, 3
 NO_SANDBOX = "in-process, NO SANDBOX (--no-sandbox): student code ran with the grader's rights"
@@ -52,22 +55,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sandbox(args: argparse.Namespace, stack: contextlib.ExitStack) -> tuple[OpenStudent, str]:
-    """Start and probe the sandbox; fail closed unless --no-sandbox."""
+def _start_sandboxes(args: argparse.Namespace, jobs: list[Job], stack: contextlib.ExitStack) -> SandboxPool | None:
+    """One sandbox per worker, started now so that they get ready during the oracles' warm-up."""
     if args.no_sandbox:
-        return in_process, NO_SANDBOX
-    from autograder import sandbox
+        return None
+    from autograder.sandbox import Limits, SandboxPool
 
-    pool = stack.enter_context(sandbox.SandboxPool(sandbox.Limits(call_timeout=args.timeout)))
+    pool = stack.enter_context(SandboxPool(Limits(call_timeout=args.timeout)))
+    pool.prewarm(max(1, min(args.workers, len(jobs))))
+    return pool
+
+
+def _check_sandbox(pool: SandboxPool | None, args: argparse.Namespace) -> tuple[OpenStudent, str]:
+    """Probe the sandbox from inside; fail closed (SandboxUnavailable) unless --no-sandbox."""
+    if pool is None:
+        return in_process, NO_SANDBOX
+    from autograder.sandbox import SandboxedStudent
+
     # What the children must not see: where the grader runs, the course's files, the submissions.
-    hidden = [Path.cwd(), Path(sandbox.__file__).resolve().parent.parent,
+    hidden = [Path.cwd(), Path(__file__).resolve().parent.parent,
               *(p.resolve() for p in args.paths), *([args.reference.resolve()] if args.reference else [])]
-    protection = pool.probe(hidden)  # raises SandboxUnavailable
-    pool.prewarm(max(0, min(args.workers, len(discover(args.paths))) - 1))
+    protection = pool.probe(hidden)
 
     @contextlib.contextmanager
-    def open_student(submission: Submission) -> Iterator[sandbox.SandboxedStudent]:
-        with sandbox.SandboxedStudent(submission.source, submission.path.name, pool) as student:
+    def open_student(submission: Submission) -> Iterator[SandboxedStudent]:
+        with SandboxedStudent(submission.source, submission.path.name, pool) as student:
             yield student
 
     return open_student, protection
@@ -110,9 +122,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     with contextlib.ExitStack() as stack:
         try:
-            open_student, protection = _sandbox(args, stack)
+            pool = _start_sandboxes(args, jobs, stack)
             oracles = Oracles.from_reference_dir(args.reference or default_reference_dir())
             warm_up(oracles)
+            open_student, protection = _check_sandbox(pool, args)
         except GraderError as exc:
             print(f"autograder: internal error, nothing was graded: {exc}", file=sys.stderr)
             return EXIT_GRADER

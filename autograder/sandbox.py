@@ -285,6 +285,7 @@ class SandboxPool:
         self.confined = confined  # False: no bubblewrap (benchmarks only)
         self.reuse = reuse  # False: a new sandbox per submission (benchmarks only)
         self._idle: list[Sandbox] = []
+        self._starting: list[Sandbox] = []  # started, not yet known to be ready
         self._lock = threading.Lock()
         self._started = 0
 
@@ -297,11 +298,11 @@ class SandboxPool:
         return Sandbox(self.limits, uid, self.confined)
 
     def prewarm(self, count: int) -> None:
-        started = [self._new() for _ in range(count)]  # start all, then wait: in parallel
-        for sandbox in started:
-            sandbox.wait_ready()
+        """Starts sandboxes without waiting for them: they get ready while the grader
+        computes its oracles."""
+        started = [self._new() for _ in range(count)]
         with self._lock:
-            self._idle += started
+            self._starting += started
 
     def acquire(self) -> Sandbox:
         with self._lock:
@@ -310,7 +311,8 @@ class SandboxPool:
                 if sandbox.alive():
                     return sandbox
                 sandbox.close()
-        sandbox = self._new()
+            sandbox = self._starting.pop() if self._starting else None
+        sandbox = sandbox or self._new()
         sandbox.wait_ready()
         return sandbox
 
@@ -323,7 +325,7 @@ class SandboxPool:
 
     def close(self) -> None:
         with self._lock:
-            idle, self._idle = self._idle, []
+            idle, self._idle, self._starting = self._idle + self._starting, [], []
         for sandbox in idle:
             sandbox.close()
 
@@ -336,7 +338,6 @@ class SandboxPool:
     def probe(self, hidden: list[Path]) -> str:
         """Starts a sandbox and checks from inside that it confines code as claimed; returns
         the protection level recorded in every result. Raises SandboxUnavailable."""
-        self.prewarm(1)
         targets = _probe_targets(hidden)
         source = _PROBE.format(hidden=targets)
         with SandboxedStudent(source, "probe.py", self) as probe:
