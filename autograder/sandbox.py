@@ -132,6 +132,7 @@ def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -
     for d in _hidden_autodiff_dirs():
         cmd += ["--tmpfs", d, "--remount-ro", d]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm",
+            "--mqueue", "/dev/mqueue",
             "--perms", "0755", "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
     for key, value in (("PATH", "/usr/bin:/bin"), ("HOME", "/tmp/work"), ("LANG", "C.UTF-8"),
                        ("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1")):

@@ -90,7 +90,7 @@ def serve_zygote(control: socket.socket, scope: Scope) -> None:
             os.close(fd)
         _send(control, {"event": "spawned"})
         status = supervise(control, pid, scope)
-        clean = kill_leftovers(pid, scope)
+        clean = kill_leftovers(pid, scope) and scrub_kernel_state(scope)
         _send(control, {"event": "exited", "clean": clean, **status})
 
 
@@ -157,6 +157,52 @@ def kill_leftovers(child: int, scope: Scope, reaped: dict[int, int] | None = Non
             return True
         time.sleep(0.005)
     return not _other_pids(child, scope)
+
+
+# Kernel objects that outlive a process without being a process or a file: a child could
+# leave data in them for the next child (the same submission after a crash, or the next
+# submission graded in this sandbox).
+_IPC_RMID, _KEYCTL_CLEAR, _KEYCTL_GET_PERSISTENT = 0, 7, 22
+_KEY_SPEC_PROCESS_KEYRING, _KEY_SPEC_USER_KEYRING, _KEY_SPEC_USER_SESSION_KEYRING = -2, -4, -5
+_SYS_KEYCTL = 250  # x86_64
+_SYSV = (("shm", "shmctl"), ("msg", "msgctl"), ("sem", "semctl"))
+
+
+def _sysv_ids(kind: str) -> list[int]:
+    try:
+        with open(f"/proc/sysvipc/{kind}") as f:
+            return [int(line.split()[1]) for line in f.readlines()[1:] if line.strip()]
+    except OSError:
+        return []
+
+
+def scrub_kernel_state(scope: Scope) -> bool:
+    """Removes SysV IPC objects, POSIX message queues and the child's keyrings. Done in a
+    forked helper with the child's uid: the owner may remove them, and the zygote needs no
+    extra capability for it. True when nothing is left."""
+    if not scope.confined:
+        return True  # outside a sandbox these are the host's own: not ours to remove
+    helper = os.fork()
+    if helper == 0:
+        try:
+            if scope.drop_to is not None:
+                os.setgroups([])
+                os.setgid(scope.drop_to)
+                os.setuid(scope.drop_to)
+            libc = ctypes.CDLL(None, use_errno=True)
+            for kind, call in _SYSV:
+                for ident in _sysv_ids(kind):
+                    getattr(libc, call)(ident, _IPC_RMID, 0) if kind != "sem" else libc.semctl(ident, 0, _IPC_RMID)
+            for name in os.listdir("/dev/mqueue"):
+                os.unlink(os.path.join("/dev/mqueue", name))
+            persistent = libc.syscall(_SYS_KEYCTL, _KEYCTL_GET_PERSISTENT, -1, _KEY_SPEC_PROCESS_KEYRING)
+            for ring in (_KEY_SPEC_USER_KEYRING, _KEY_SPEC_USER_SESSION_KEYRING, persistent):
+                if ring != -1:
+                    libc.syscall(_SYS_KEYCTL, _KEYCTL_CLEAR, ring)
+        finally:
+            os._exit(0)
+    os.waitpid(helper, 0)
+    return not any(_sysv_ids(kind) for kind, _ in _SYSV) and not os.listdir("/dev/mqueue")
 
 
 def _reset_scratch(scope: Scope) -> None:
