@@ -50,10 +50,16 @@ class Outputs:
 def short_traceback(exc: BaseException, filename: str) -> str:
     """Only the frames in the student's file, innermost last, then the error line."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
-    lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames[-3:]]
+    lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()[:200]}" for f in frames[-3:]]
     if isinstance(exc, SyntaxError):
-        lines = [f"  line {exc.lineno}: {(exc.text or '').strip()}"]
-    head = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        lines = [f"  line {exc.lineno}: {(exc.text or '').strip()[:200]}"]
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - a student's exception whose __str__ fails
+        text = "(its message cannot be shown)"
+    if len(text) > 300:  # one message per failed check: a huge one would flood every report
+        text = text[:300] + " [...]"
+    head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return "\n".join([*lines, head]) if lines else head
 
 

@@ -126,14 +126,15 @@ def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -
         cmd += ["--cap-drop", "ALL"] + [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]
     else:
         cmd += ["--unshare-user"]
+    # The writable tmpfs first: an interpreter or grader that lives under /tmp is bound on top.
+    cmd += ["--perms", "0755", "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
     cmd += _mount_args(_readonly_paths())
     cmd += ["--perms", "0755", "--dir", GRADER_MOUNT,
             "--ro-bind", os.path.dirname(autograder.__file__), f"{GRADER_MOUNT}/autograder"]
     for d in _hidden_autodiff_dirs():
         cmd += ["--tmpfs", d, "--remount-ro", d]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm",
-            "--mqueue", "/dev/mqueue",
-            "--perms", "0755", "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+            "--mqueue", "/dev/mqueue"]
     for key, value in (("PATH", "/usr/bin:/bin"), ("HOME", "/tmp/work"), ("LANG", "C.UTF-8"),
                        ("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1")):
         cmd += ["--setenv", key, value]
@@ -201,9 +202,9 @@ class Sandbox:
         except SandboxDied:
             event = {}
         if event.get("event") != "ready":
+            log = self._log_tail()
             self.close()
-            raise SandboxUnavailable("bubblewrap did not start the grading worker:\n" + self._log_tail()
-                                     + _userns_hint())
+            raise SandboxUnavailable("bubblewrap did not start the grading worker:\n" + log + _userns_hint())
         self.uid = event.get("uid")
 
     def _log_tail(self) -> str:
@@ -403,7 +404,7 @@ def outputs_from(header: dict[str, Any], blobs: list[bytes], allowed: set[str]) 
         kind, message = header.get("kind"), header.get("message")
         if kind not in CHILD_ERROR_KINDS or not isinstance(message, str):
             raise Garbled("malformed error")
-        raise CallError(kind, escape(message))
+        raise CallError(kind, escape(message, 1500))
     keys, bad, cache_id = header.get("keys"), header.get("bad"), header.get("cache_id")
     if header.get("ok") is not True or not isinstance(keys, list) or len(keys) != len(blobs) \
             or not set(keys) <= allowed or len(set(keys)) != len(keys):

@@ -205,11 +205,19 @@ def scrub_kernel_state(scope: Scope) -> bool:
     return not any(_sysv_ids(kind) for kind, _ in _SYSV) and not os.listdir("/dev/mqueue")
 
 
+def _mount_points() -> list[str]:
+    with open("/proc/self/mountinfo") as f:
+        return [line.split()[4] for line in f]
+
+
 def _reset_scratch(scope: Scope) -> None:
     """Removes everything a child could have written (a confined child can write only in
     /tmp), then makes an empty work directory owned by the next child."""
+    mounts = _mount_points()
     for name in os.listdir(scope.scratch) if scope.confined else [WORK]:
         path = os.path.join(scope.scratch, name)
+        if any(m == path or m.startswith(path + "/") for m in mounts):
+            continue  # the read-only interpreter, when it lives under /tmp on the host
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         elif os.path.lexists(path):
