@@ -1,0 +1,124 @@
+"""The notebook's own test cells: grade one (exercise, group) in the student's kernel.
+
+A graded test cell runs `score = check("univariate", "backward", globals())` and ends with
+`score`: nbgrader gives the cell the number it ends with (partial credit), and that number
+is what the grader gives the same code, because it is the grader's own checks that run.
+Visible cells use finite differences and torch.autograd (students have no reference); the
+hidden part of each cell passes `reference=True`, which loads the course's reference/.
+
+The kernel holds the student's code, so none of this is tamper-proof (DESIGN.md): the
+sandboxed `autograder grade` is the grader whose scores count.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import types
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from autograder import report_text
+from autograder.checks import grade_exercise
+from autograder.execution import AUTODIFF_MODULES, StudentCode
+from autograder.exercises import EXERCISES
+from autograder.expected import GraderError, Oracles
+from autograder.policy import autodiff_imports
+from autograder.student import InProcessStudent
+from autograder.verdicts import ExerciseResult, SubmissionResult
+
+GROUP_TITLES = {"forward": "forward pass", "backward": "backward pass", "sigmoid": "sigmoid"}
+REFERENCE_ENV = "AUTOGRADER_REFERENCE"
+
+
+class _KernelCode(StudentCode):
+    """Functions defined in notebook cells. IPython compiles each cell under its own file
+    name, so the traceback filter follows the file of the function being called: the
+    student then sees frames (and line numbers) of the cell that defines it."""
+
+    def _call(self, name: str, *args: Any) -> Any:
+        code = getattr(self.namespace.get(name), "__code__", None)
+        if code is not None:
+            self.filename = code.co_filename
+        return super()._call(name, *args)
+
+
+def _autodiff_in_kernel(namespace: dict[str, Any]) -> list[str]:
+    """Autodiff libraries the student's cells import (IPython keeps every executed cell in
+    `In`) or hold in their namespace. Run-time detection cannot work here: the checks
+    themselves import torch."""
+    found: set[str] = set()
+    for cell in namespace.get("In", ()) or ():
+        if isinstance(cell, str):
+            found.update(autodiff_imports(cell))
+    for value in list(namespace.values()):
+        name = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        if isinstance(name, str) and name.split(".")[0] in AUTODIFF_MODULES:
+            found.add(name.split(".")[0])
+    return sorted(found)
+
+
+class NotebookStudent(InProcessStudent):
+    """The grader's Student interface on a live namespace (the notebook's globals())."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:  # noqa: D107 - no source to run
+        self.code = _KernelCode(namespace, "<notebook>")
+        self.static_autodiff = _autodiff_in_kernel(namespace)
+
+
+def find_reference(start: Path | None = None) -> Path:
+    """The course's reference/: $AUTOGRADER_REFERENCE, else the topmost ancestor of the
+    working directory that holds nbgrader_config.py and reference/backprop.py. Topmost,
+    because nbgrader runs a notebook inside the student's own folder (autograded/<student>/
+    <assignment>/), where a submission could have planted a reference of its own."""
+    configured = os.environ.get(REFERENCE_ENV)
+    if configured:
+        path = Path(configured)
+        if not (path / "backprop.py").is_file():
+            raise GraderError(f"${REFERENCE_ENV}={configured} has no backprop.py")
+        return path
+    here = (start or Path.cwd()).resolve()
+    found = [d / "reference" for d in (here, *here.parents)
+             if (d / "nbgrader_config.py").is_file() and (d / "reference" / "backprop.py").is_file()]
+    if not found:
+        raise GraderError(f"the reference solution was not found above {here}: run nbgrader from the course "
+                          f"directory (which holds nbgrader_config.py and reference/), or set ${REFERENCE_ENV}")
+    return found[-1]
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """nbgrader zeroes a test cell that writes anything to stderr (a warning, say), so the
+    grading itself never does: stray warnings are dropped, the rest goes to stdout."""
+    with contextlib.redirect_stderr(sys.stdout), warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def render(result: ExerciseResult, group: str, oracles: Oracles, student_output: str) -> str:
+    """The CLI's feedback (report_text), restricted to one group's verdicts."""
+    verdicts = [v for v in result.verdicts if v.group == group]
+    part = ExerciseResult(result.exercise, result.title, verdicts)
+    names = ("the reference solution, " if oracles.reference is not None else "") + "finite differences and torch.autograd"
+    label = f"{result.exercise}, {GROUP_TITLES[group]}"
+    return report_text.render(SubmissionResult(label, [part], protection=f"in this kernel, against {names}",
+                                               student_output=student_output))
+
+
+def check(exercise: str, group: str, namespace: dict[str, Any], reference: bool = False) -> float:
+    """Grade `group` ("forward", "backward" or "sigmoid") of `exercise` on the functions
+    defined in `namespace`, print the feedback, and return the points earned."""
+    ex = EXERCISES[exercise]
+    if group not in GROUP_TITLES:
+        raise ValueError(f"unknown check group {group!r}: one of {', '.join(GROUP_TITLES)}")
+    with _quiet():
+        oracles = Oracles.from_reference_dir(find_reference()) if reference else Oracles()
+        student = NotebookStudent(namespace)
+        result = grade_exercise(ex, student, oracles)
+    if not any(v.group == group for v in result.verdicts):
+        raise ValueError(f"{exercise} has no {group!r} checks")
+    print(render(result, group, oracles, student.output()))
+    return float(result.group_score(group))

@@ -1,0 +1,170 @@
+"""The course's notebooks: generated from the spec and the reference, released by nbgrader,
+and run in real Jupyter kernels (nbclient) the way students run them."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import notebooks as nbs
+from autograder import notebook
+from autograder.expected import GraderError
+from tools import course
+
+RELEASED = sorted((nbs.ROOT / "assignments").glob("*/*.ipynb"))
+
+
+def test_solutions_and_release_are_generated_from_the_spec_and_up_to_date():
+    stale = [str(rel) for rel, content in course.expected_files().items()
+             if not (nbs.ROOT / rel).is_file() or (nbs.ROOT / rel).read_text() != content]
+    assert stale == [], "run `python -m tools.course` (see README, For instructors) and commit the result"
+
+
+def test_test_cells_are_worth_the_points_of_their_checks():
+    points = course.group_points()
+    cells = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+             for c in nbs.SOLUTIONS_NB["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
+    assert cells == {f"{ex}_{group}": p for (ex, group), p in points.items()}
+    assert sum(cells.values()) == 29
+
+
+def _execute(nb: dict, directory: Path) -> nbformat.NotebookNode:
+    node = nbformat.reads(json.dumps(nb), as_version=4)  # as Jupyter reads a file
+    NotebookClient(node, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(directory)}}).execute()
+    return node
+
+
+def _outputs(cell: nbformat.NotebookNode, kind: str) -> list:
+    return [o for o in cell.get("outputs", []) if o.output_type == kind]
+
+
+def _stdout(cell: nbformat.NotebookNode) -> str:
+    return "".join(o.text for o in _outputs(cell, "stream") if o.name == "stdout")
+
+
+@pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.parent.name)
+def test_released_notebook_filled_with_the_solutions_runs_top_to_bottom(released, tmp_path):
+    work = shutil.copytree(released.parent, tmp_path / released.parent.name)
+    node = _execute(nbs.solved(), work)
+    errors = [(c.id, o.ename, o.evalue) for c in node.cells for o in _outputs(c, "error")]
+    assert errors == []
+    for c in node.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            assert not [o for o in _outputs(c, "stream") if o.name == "stderr"], c.id
+            (result,) = _outputs(c, "execute_result")
+            assert float(result.data["text/plain"]) == meta["points"], _stdout(c)
+            assert "FAIL" not in _stdout(c) and "PASS" in _stdout(c)
+    train = next(c for c in node.cells if c.id == "train")
+    assert any("image/png" in o.data for o in _outputs(train, "display_data")), "the loss curve was not plotted"
+
+
+@pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.parent.name)
+def test_untouched_release_fails_its_tests_with_not_implemented_messages_not_tracebacks(released, tmp_path):
+    work = shutil.copytree(released.parent, tmp_path / released.parent.name)
+    node = _execute(json.loads(released.read_text()), work)
+    assert [(c.id, o.ename) for c in node.cells for o in _outputs(c, "error")] == []
+    graded = [c for c in node.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(graded) == 9
+    for c in graded:
+        (result,) = _outputs(c, "execute_result")
+        assert float(result.data["text/plain"]) == 0.0
+        assert "is not implemented yet (it raises NotImplementedError)" in _stdout(c)
+        assert "Traceback" not in _stdout(c)
+    train = next(c for c in node.cells if c.id == "train")
+    assert "Write sigmoid, sigmoid_mlp_forward and sigmoid_mlp_backward first" in _stdout(train)
+
+
+def _namespace(py: Path) -> dict:
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(py.read_text(), str(py), "exec"), namespace)  # noqa: S102 - trusted example code
+    return namespace
+
+
+@pytest.mark.parametrize("reference", [False, True], ids=["visible", "hidden"])
+def test_the_check_prints_the_graders_feedback_and_returns_its_score(reference, oracles, monkeypatch, tmp_path):
+    monkeypatch.chdir(nbs.ROOT)  # the hidden part finds reference/ from the course directory
+    py = nbs.EXAMPLES / "mistake_no_keepdims.py"
+    graded = nbs.grade(py, oracles)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        score = notebook.check("two_layer_linear", "backward", _namespace(py), reference=reference)
+    assert score == nbs.by_group(graded)["two_layer_linear_backward"] == 4  # b1 and the descent
+    printed = out.getvalue()
+    assert printed.startswith("== two_layer_linear, backward pass: 4/6 points ==")
+    # The very message `autograder grade` gives (the diagnosis shape comes first on both sides).
+    assert nbs.message(graded, "two_layer_linear: gradient: b1").split("\n")[0] in printed
+    assert "keepdims=True" in printed and "PASS gradient: W1" in printed
+    assert ("the reference solution" in printed) == reference
+
+
+def test_the_check_keeps_stderr_clean_whatever_the_student_code_does(capsys):
+    namespace = _namespace(nbs.EXAMPLES / "correct.py")
+    original = namespace["univariate_forward"]
+
+    def noisy(params, X, y):
+        import sys
+        import warnings
+
+        import numpy as np
+
+        warnings.warn("careful")
+        print("to stderr", file=sys.stderr)
+        np.exp(np.array([1000.0]))  # overflow RuntimeWarning
+        return original(params, X, y)
+
+    namespace["univariate_forward"] = noisy
+    assert notebook.check("univariate", "forward", namespace) == 2.0
+    assert capsys.readouterr().err == ""
+
+
+def test_an_autodiff_import_in_the_kernel_costs_what_the_grader_takes(oracles, tmp_path):
+    py = nbs.EXAMPLES / "correct.py"
+    with_torch = tmp_path / "with_torch.py"
+    with_torch.write_text(py.read_text() + "\nimport torch\n")
+    graded = nbs.by_group(nbs.grade(with_torch, oracles))
+    namespace = _namespace(py)
+    namespace["In"] = ["", "import numpy as np", "import torch\nx = torch.ones(1)"]  # IPython's input history
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert notebook.check("univariate", "backward", namespace) == graded["univariate_backward"] == 1.0
+        assert notebook.check("univariate", "forward", namespace) == graded["univariate_forward"] == 2.0
+    assert "your code uses torch: the backward pass must be derived by hand" in out.getvalue()
+
+
+def test_the_reference_is_found_from_the_course_root_not_from_a_students_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv(notebook.REFERENCE_ENV, raising=False)
+    course_dir = tmp_path / "course"
+    student = course_dir / "autograded" / "alice" / "backprop"
+    for d in (course_dir, student):  # alice planted a course of her own in her submission
+        (d / "reference").mkdir(parents=True)
+        (d / "reference" / "backprop.py").write_text("")
+        (d / "nbgrader_config.py").write_text("")
+    assert notebook.find_reference(student) == course_dir / "reference"
+    monkeypatch.setenv(notebook.REFERENCE_ENV, str(student / "reference"))
+    assert notebook.find_reference(tmp_path) == student / "reference"
+    monkeypatch.delenv(notebook.REFERENCE_ENV)
+    with pytest.raises(GraderError, match="reference solution was not found"):
+        notebook.find_reference(tmp_path)
+
+
+def test_in_the_kernel_tracebacks_show_the_line_of_the_cell_that_defines_the_function():
+    import linecache
+
+    cell = "def univariate_forward(params, X, y):\n    y_hat = params['w'] * X\n    return y_hat + params['nope'], 0.0, None\n"
+    filename = "/tmp/ipykernel_0/1234.py"  # how IPython names a cell's code
+    linecache.cache[filename] = (len(cell), None, cell.splitlines(keepends=True), filename)
+    namespace: dict = {}
+    exec(compile(cell, filename, "exec"), namespace)  # noqa: S102
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert notebook.check("univariate", "forward", namespace) == 0.0
+    assert "line 3, in univariate_forward: return y_hat + params['nope'], 0.0, None" in out.getvalue()
+    assert "KeyError: 'nope'" in out.getvalue()
