@@ -7,6 +7,7 @@ sandbox), so threads here only wait on pipes and compare arrays.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import re
 import time
@@ -21,7 +22,7 @@ from autograder.expected import GraderError, Oracles
 from autograder.files import write_atomic
 from autograder.report_gradescope import write_gradescope
 from autograder.student import InProcessStudent, Student, UnloadableStudent
-from autograder.submission import SUFFIXES, Submission, SubmissionError, load
+from autograder.submission import SUFFIXES, Submission, SubmissionError, load, nbgrader_folder
 from autograder.verdicts import SubmissionResult
 
 OpenStudent = Callable[[Submission], ContextManager[Student]]
@@ -44,13 +45,20 @@ def _label(path: Path, root: Path | None) -> str:
     return path.relative_to(root).as_posix()
 
 
+def _without_helpers(files: list[Path]) -> list[Path]:
+    """In nbgrader's layout a folder that holds notebooks submits those: .py files beside
+    them are the student's helper modules, not submissions of their own."""
+    with_notebooks = {nbgrader_folder(f) for f in files if f.suffix == ".ipynb"} - {None}
+    return [f for f in files if f.suffix != ".py" or nbgrader_folder(f) not in with_notebooks]
+
+
 def discover(paths: list[Path]) -> list[Job]:
     jobs: list[Job] = []
     for p in paths:
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
-            jobs += [Job(f, _label(f, p)) for f in files]
+            jobs += [Job(f, _label(f, p)) for f in _without_helpers(files)]
         else:
             jobs.append(Job(p, _label(p, None)))
     return _unique(jobs)
@@ -68,9 +76,16 @@ def _unique(jobs: list[Job]) -> list[Job]:
 
 
 def fingerprint(path: Path) -> str:
+    """What a result depends on besides the grader: the file, and for a notebook the
+    released notebooks it is read against (--resume regrades when either changes)."""
+    from autograder.ipynb import default_release_dir
+
     digest = hashlib.sha256(__version__.encode())
     with contextlib.suppress(OSError):
         digest.update(path.read_bytes())
+        release = default_release_dir() if path.suffix == ".ipynb" else None
+        for notebook in sorted(release.glob("*/*.ipynb")) if release else []:
+            digest.update(notebook.read_bytes())
     return digest.hexdigest()
 
 
@@ -83,6 +98,14 @@ def in_process(submission: Submission) -> Iterator[Student]:
     yield InProcessStudent(submission.source, str(submission.path))
 
 
+def _in_student_terms(result: SubmissionResult, submission: Submission) -> SubmissionResult:
+    """Notebook line numbers as the student sees them, plus how the notebook was read."""
+    for ex in result.exercises:
+        ex.verdicts = [dataclasses.replace(v, message=submission.locate(v.message)) for v in ex.verdicts]
+    result.notes += list(submission.notes)
+    return result
+
+
 def grade_job(job: Job, oracles: Oracles, open_student: OpenStudent, exercises: list[str] | None,
               protection: str) -> SubmissionResult:
     try:
@@ -91,6 +114,8 @@ def grade_job(job: Job, oracles: Oracles, open_student: OpenStudent, exercises: 
         result = grade(UnloadableStudent(str(exc)), oracles, job.label, exercises)
         result.protection = protection
         return result
+    except GraderError as exc:  # e.g. no released notebook to read a notebook against
+        return SubmissionResult(job.label, [], protection=protection, grader_error=str(exc))
     try:
         with open_student(submission) as student:
             result = grade(student, oracles, job.label, exercises)
@@ -99,7 +124,7 @@ def grade_job(job: Job, oracles: Oracles, open_student: OpenStudent, exercises: 
     except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the batch or blame the student
         return SubmissionResult(job.label, [], protection=protection, grader_error=f"{type(exc).__name__}: {exc}")
     result.protection = protection
-    return result
+    return _in_student_terms(result, submission)
 
 
 def persist(result: SubmissionResult, out: Path, fp: str, seconds: float | None = None) -> None:

@@ -20,6 +20,9 @@ def render(result: SubmissionResult, verbose: bool = True) -> str:
             lines.append(f"  {mark} {v.check} [{_pts(v.points)}/{_pts(v.max_points)}]")
             if not v.passed and verbose:
                 lines += ["       " + line for line in escape(v.message).splitlines()]
+    if result.notes:
+        lines.append("about your submission:")
+        lines += ["  - " + line for note in result.notes for line in escape(note).splitlines()]
     if result.student_output.strip():
         lines.append("your code printed (first lines, escaped):")
         lines += ["  | " + line[:200] for line in escape(result.student_output).split("\n")[:10]]
