@@ -137,7 +137,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     for r in results:
         if not args.quiet and not args.out:
             print(report_text.render(r))
-    _write_reports(results, args)
+    try:
+        _write_reports(results, args)
+    except Exception as exc:  # noqa: BLE001 - e.g. GradebookError; --out results are already on disk
+        _summary(results)
+        print(f"autograder: graded, but could not write a report: {exc}", file=sys.stderr)
+        return EXIT_GRADER
     _summary(results)
     failed = [r.submission for r in results if r.grader_error]
     if failed:
