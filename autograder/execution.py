@@ -59,7 +59,8 @@ def short_traceback(exc: BaseException, filename: str) -> str:
         text = "(its message cannot be shown)"
     if len(text) > 300:  # one message per failed check: a huge one would flood every report
         text = text[:300] + " [...]"
-    head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    name = type(exc).__name__[:100]
+    head = f"{name}: {text}" if text else name
     return "\n".join([*lines, head]) if lines else head
 
 

@@ -15,6 +15,7 @@ import struct
 import time
 from typing import Any
 
+WORKER_FAILED = 70  # exit status of a child whose serving loop itself broke (not the student's exit)
 MAX_FRAME = 32 * 1024 * 1024  # far above any honest response (arrays are capped in wire.py)
 _LEN = struct.Struct("<II")
 

@@ -34,7 +34,7 @@ import autograder
 from autograder.execution import AUTODIFF_MODULES, OUTPUT_CAP, CallError, Outputs
 from autograder.exercises import EXERCISES
 from autograder.policy import autodiff_imports
-from autograder.protocol import Closed, ProtocolError, Timeout, read_frame, write_frame
+from autograder.protocol import WORKER_FAILED, Closed, ProtocolError, Timeout, read_frame, write_frame
 from autograder.student import Returned, decode
 from autograder.text import escape
 from autograder.wire import to_wire
@@ -56,11 +56,13 @@ class SandboxUnavailable(Exception):
 class Limits:
     call_timeout: float = 10.0  # wall-clock seconds per student function call
     submission_timeout: float = 120.0  # wall-clock seconds of student calls per submission
-    memory_mb: int = 1024  # address space of the child
+    memory_mb: int = 512  # address space of each process of the child (numpy needs ~100)
     cpu_seconds: int = 60  # CPU time of the child (per process)
     file_mb: int = 16  # largest file the child may write
     open_files: int = 64
-    processes: int = 64  # per uid: bites only when the child runs as its own uid (grader is root)
+    # Per uid: it bites when the child runs as its own uid (grader is root); with the memory
+    # limit it caps one submission's whole tree at processes x memory_mb.
+    processes: int = 8
     tmpfs_mb: int = 64  # the sandbox's writable /tmp
     max_failures: int = 2  # crashes or timeouts of one function before its remaining calls are skipped
 
@@ -107,7 +109,7 @@ def _mount_args(paths: list[str]) -> list[str]:
 
 
 def _hidden_autodiff_dirs() -> list[str]:
-    """Autodiff packages are shadowed by empty directories: the policy is enforced, not only checked."""
+    """Autodiff packages are shadowed by a stand-in: the policy is enforced, not only checked."""
     dirs = []
     for name in AUTODIFF_MODULES:
         try:
@@ -131,8 +133,9 @@ def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -
     cmd += _mount_args(_readonly_paths())
     cmd += ["--perms", "0755", "--dir", GRADER_MOUNT,
             "--ro-bind", os.path.dirname(autograder.__file__), f"{GRADER_MOUNT}/autograder"]
+    stand_in = os.path.join(os.path.dirname(autograder.__file__), "unavailable")
     for d in _hidden_autodiff_dirs():
-        cmd += ["--tmpfs", d, "--remount-ro", d]
+        cmd += ["--ro-bind", stand_in, d]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm",
             "--mqueue", "/dev/mqueue"]
     for key, value in (("PATH", "/usr/bin:/bin"), ("HOME", "/tmp/work"), ("LANG", "C.UTF-8"),
@@ -237,18 +240,20 @@ class Sandbox:
             os.close(resp_w)
         return Child(req_w, resp_r)
 
-    def end_child(self, child: Child, kill: bool) -> dict[str, Any] | None:
+    def end_child(self, child: Child, kill: bool, grace: float = 2.0) -> dict[str, Any] | None:
         """Closes the child's pipes (it exits when it reads EOF) or kills its whole tree, and
-        returns how it ended; None if the sandbox is no longer fit for another submission."""
+        returns how it ended ("stopped": it had to be killed after `grace` seconds); None if
+        the sandbox is no longer fit for another submission."""
         child.close()
         try:
             if not kill:
                 try:
-                    return self._exited(self._receive(2.0))
+                    return self._exited(self._receive(grace))
                 except Silent:
                     pass  # it does not exit by itself (the student patched os._exit?): kill it
             self.control.send(json.dumps({"op": "kill"}).encode())
-            return self._exited(self._receive(5.0))
+            event = self._exited(self._receive(5.0))
+            return None if event is None else {**event, "stopped": True}
         except (OSError, SandboxDied):
             return None
 
@@ -422,6 +427,12 @@ def _describe_end(status: dict[str, Any] | None, fn: str, limits: Limits) -> str
     if status is None:
         return f"while {fn} ran, the sandbox running your code stopped responding"
     sig, code = status.get("signal"), status.get("code")
+    if status.get("stopped"):
+        return (f"{fn} closed its connection to the grader and had to be stopped "
+                "(did it close or redirect file descriptors?)")
+    if code == WORKER_FAILED:
+        return (f"while {fn} ran, your code left its process unable to answer the grader (replacing builtins "
+                "such as isinstance, float or len, or closing files, does this)")
     if sig == signal.SIGSEGV:
         return (f"{fn} crashed the Python process (segmentation fault): deep recursion overflowing the stack, "
                 "or ctypes?")
@@ -468,9 +479,9 @@ class SandboxedStudent:
 
     # -- child life cycle --
 
-    def _end_child(self, kill: bool) -> dict[str, Any] | None:
+    def _end_child(self, kill: bool, grace: float = 2.0) -> dict[str, Any] | None:
         assert self.sandbox is not None and self.child is not None
-        status = self.sandbox.end_child(self.child, kill)
+        status = self.sandbox.end_child(self.child, kill, grace)
         self.child = None
         if status is None or not status.get("clean", False):
             self.sandbox.close()  # leftovers we could not remove: never reuse this sandbox
@@ -514,11 +525,11 @@ class SandboxedStudent:
         except Timeout:
             self.failures[fn] = self.failures.get(fn, 0) + 1
             self._end_child(kill=True)
-            raise CallError("timeout", f"{fn} did not return within {limit:g} s (an infinite loop, or sleeping?): "
+            raise CallError("timeout", f"{fn} did not return within {limit:g} s (an infinite loop, unbounded recursion, or sleeping?): "
                                        "it was stopped, and the remaining checks ran in a fresh process") from None
         except (Closed, OSError):
             self.failures[fn] = self.failures.get(fn, 0) + 1
-            status = self._end_child(kill=True)
+            status = self._end_child(kill=False, grace=0.5)  # a dead child's status says why
             raise CallError("crash", _describe_end(status, fn, self.limits)
                             + "; the remaining checks ran in a fresh process") from None
         except ProtocolError:

@@ -32,7 +32,8 @@ def to_wire(value: object) -> bytes:
         # np.array(..., subok=False) drops ndarray subclasses; copy detaches from the student.
         arr = np.array(value, copy=True, subok=False)
     except Exception as exc:  # noqa: BLE001 - any failure here is the student's value
-        raise BadValue(f"cannot be converted to a numpy array ({type(value).__name__}: {exc})") from None
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise BadValue(f"cannot be converted to a numpy array ({type(value).__name__[:100]}: {reason[:300]})") from None
     code = arr.dtype.newbyteorder("<").str if arr.dtype.byteorder not in "|" else arr.dtype.str
     if code not in DTYPES:
         raise BadValue(f"expected numbers, got an array of dtype {arr.dtype} ({type(value).__name__})")

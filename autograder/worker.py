@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from autograder.execution import CallError, Outputs, StudentCode, short_traceback
-from autograder.protocol import ProtocolError, read_frame, write_frame
+from autograder.protocol import WORKER_FAILED, ProtocolError, read_frame, write_frame
 from autograder.wire import from_wire
 
 WORK, OUTPUT = "work", ".output"  # in the scratch directory; OUTPUT takes the child's fds 1 and 2
@@ -81,11 +81,13 @@ def serve_zygote(control: socket.socket, scope: Scope) -> None:
         _reset_scratch(scope)
         pid = os.fork()
         if pid == 0:
+            code = WORKER_FAILED  # unless serving ends the normal way, at the grader's EOF
             try:
                 control.close()
                 run_child(fds[0], fds[1], request["limits"], scope)
+                code = 0
             finally:
-                os._exit(70)
+                os._exit(code)
         for fd in fds:
             os.close(fd)
         _send(control, {"event": "spawned"})

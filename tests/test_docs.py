@@ -19,7 +19,7 @@ def test_readme_states_the_sandbox_limits_the_code_uses():
     lim = Limits()
     for claim in (f"`--timeout` seconds of wall clock per function call (default {lim.call_timeout:g})",
                   f"{lim.submission_timeout:g} s for the whole submission",
-                  f"{lim.memory_mb // 1024} GiB of address space", f"{lim.cpu_seconds} s of CPU",
+                  f"{lim.memory_mb} MiB of address space per process", f"{lim.cpu_seconds} s of CPU",
                   f"{lim.processes} processes", f"{lim.open_files} open files", f"{lim.file_mb} MiB per file",
                   f"a private {lim.tmpfs_mb} MiB `/tmp`", f"a function that fails {lim.max_failures:g} times"):
         assert claim in readme, f"README.md should say: {claim}"
