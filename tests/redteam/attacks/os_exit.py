@@ -1,0 +1,21 @@
+"""Attack: os._exit(0) inside forward: the process vanishes with a "success" status.
+Expected: reported as a crash of this submission only; score <= zeros baseline."""
+import os
+
+import numpy as np
+
+
+def _forward(params, X, y):
+    os._exit(0)
+
+
+def _backward(params, cache):
+    return {k: np.zeros(np.shape(v)) for k, v in params.items()}
+
+
+def sigmoid(z):
+    return np.zeros(np.shape(z))
+
+
+univariate_forward = multivariate_forward = two_layer_linear_forward = sigmoid_mlp_forward = _forward
+univariate_backward = multivariate_backward = two_layer_linear_backward = sigmoid_mlp_backward = _backward
