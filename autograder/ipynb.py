@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder import pyparse
 from autograder.expected import GraderError
 from autograder.submission import CellSpan, Submission, SubmissionError, nbgrader_folder
 
@@ -175,7 +176,7 @@ _ASSIGNED_MAGIC = re.compile(r"^[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[
 
 def _parses(code: str) -> bool:
     try:
-        ast.parse(code)
+        pyparse.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -244,7 +245,7 @@ def _is_definition(node: ast.stmt) -> bool:
 
 def definitions_only(code: str) -> str:
     """The cell's top-level imports and definitions, other lines blanked (numbers kept)."""
-    tree = ast.parse(code)
+    tree = pyparse.parse(code)
     lines = code.split("\n")
     for node in tree.body:
         if not _is_definition(node):
@@ -256,7 +257,7 @@ def definitions_only(code: str) -> str:
 
 def _blank_future_imports(code: str) -> str:
     """`from __future__` must open a module; inside the per-cell `try` it cannot stand."""
-    tree = ast.parse(code)
+    tree = pyparse.parse(code)
     lines = code.split("\n")
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":

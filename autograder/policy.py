@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from autograder import pyparse
 from autograder.execution import AUTODIFF_MODULES
 
 _IMPORT_CALLS = {"import_module", "__import__"}
@@ -19,7 +20,7 @@ def _top(name: str) -> str:
 
 def autodiff_imports(source: str) -> list[str]:
     try:
-        tree = ast.parse(source)
+        tree = pyparse.parse(source)
     except SyntaxError:
         return []
     found: set[str] = set()

@@ -106,7 +106,7 @@ def course_run(tmp_path_factory) -> CourseRun:
     overwrite_scores(root / "gradebook.db", students)
     # Handed in after nbgrader ran: only the grader sees it, and must create its gradebook entries.
     nbs.write(two_mistakes(), root / "submitted" / LATE / course.ASSIGNMENT / course.NOTEBOOK)
-    graded = run(sys.executable, "-m", "autograder.cli", "grade", "submitted", "--no-sandbox", "--out", "out",
+    graded = run(sys.executable, "-m", "autograder.cli", "grade", "submitted", "--out", "out",  # sandboxed
                  "--gradebook", "gradebook.db", "--assignment", course.ASSIGNMENT, cwd=root)
     by_grader = {s: results_io.load_if_current(root / "out" / s, _fingerprint(root, s)) for s in [*students, LATE]}
     written, comments = grades(root / "gradebook.db", [*students, LATE])
