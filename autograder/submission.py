@@ -69,15 +69,3 @@ def load(path: Path, release_dir: Path | None = None) -> Submission:
 
         return to_submission(path, release_dir)
     raise SubmissionError(f"{path.name}: only {', '.join(SUFFIXES)} files can be graded")
-
-
-def find(paths: list[Path]) -> list[Path]:
-    """Files given directly, plus gradable files found (recursively) under directories."""
-    found: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
-        else:
-            found.append(p)
-    return found
