@@ -122,8 +122,10 @@ def _hidden_autodiff_dirs() -> list[str]:
 
 
 def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -> list[str]:
-    cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-           "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox", "--clearenv"]
+    # --as-pid-1: the zygote is the namespace's init, which its children can neither signal
+    # nor (being non-dumpable) trace, even when they share its uid (grader not root).
+    cmd = ["bwrap", "--die-with-parent", "--new-session", "--as-pid-1", "--unshare-pid", "--unshare-net",
+           "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox", "--clearenv"]
     if privileged:
         cmd += ["--cap-drop", "ALL"] + [arg for cap in ZYGOTE_CAPS for arg in ("--cap-add", cap)]
     else:
@@ -137,7 +139,10 @@ def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -
     for d in _hidden_autodiff_dirs():
         cmd += ["--ro-bind", stand_in, d]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--remount-ro", "/dev/shm",
-            "--mqueue", "/dev/mqueue"]
+            "--mqueue", "/dev/mqueue",
+            # bwrap's root holds the directories made for the binds; without the grader being
+            # root they belong to the child's uid, which could plant modules in /opt/grader.
+            "--remount-ro", "/"]
     for key, value in (("PATH", "/usr/bin:/bin"), ("HOME", "/tmp/work"), ("LANG", "C.UTF-8"),
                        ("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1")):
         cmd += ["--setenv", key, value]

@@ -55,8 +55,8 @@ def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     scope = Scope(scratch=sys.argv[3], confined=sys.argv[4] == "confined",
                   drop_to=int(sys.argv[2]) if os.getuid() == 0 else None)
-    if scope.confined and b"bwrap" not in open("/proc/1/cmdline", "rb").read():
-        sys.exit("worker: refusing to run confined outside bubblewrap's pid namespace")
+    if scope.confined and os.getpid() != 1:
+        sys.exit("worker: refusing to run confined outside a pid namespace of its own (bwrap --as-pid-1)")
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace or /proc/<pid>/mem from the children
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans come back to us, to be reaped
@@ -126,8 +126,7 @@ def supervise(control: socket.socket, pid: int, scope: Scope) -> dict[str, Any]:
 def _other_pids(child: int, scope: Scope) -> list[int]:
     if not scope.confined:
         return [child] if os.path.exists(f"/proc/{child}") else []
-    me = os.getpid()
-    return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != 1]  # we are pid 1
 
 
 def _reap(into: dict[int, int]) -> None:
@@ -142,7 +141,7 @@ def _reap(into: dict[int, int]) -> None:
 
 
 def kill_leftovers(child: int, scope: Scope, reaped: dict[int, int] | None = None, patience: float = 3.0) -> bool:
-    """SIGKILL every process in the namespace but bwrap's init and us (unconfined: the
+    """SIGKILL every process in the namespace but us, its init (unconfined: only the
     child's process group), and reap them (their statuses go into `reaped`). True once none
     is left (a process stuck in the kernel may outlive the patience)."""
     reaped = {} if reaped is None else reaped

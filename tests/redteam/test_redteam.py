@@ -60,7 +60,7 @@ SETTLE_SECONDS = 3.0  # orphans retry every second: a surviving one would have s
 SERVER_PORTS = range(47311, 47315)  # attacks/network.py tries these
 # Runs whose attacks may leave marked processes hold this host-wide lock from start to reaping:
 # another run's reaper (another xdist worker, another session) must not see or kill them.
-PROCESS_LOCK = Path(tempfile.gettempdir()) / "autograder-redteam-processes.lock"
+PROCESS_LOCK = Path(tempfile.gettempdir()) / f"autograder-redteam-processes-{os.getuid()}.lock"  # per user: /tmp is shared
 
 # Never graded without the sandbox: they hang or kill the grader's process, flood the
 # caller, write into the virtualenv or $HOME, or signal/trace other processes (as root,
