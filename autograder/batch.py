@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import hashlib
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -158,17 +159,27 @@ def run_batch(
         else:
             todo.append((i, job, fp))
 
+    stopping = threading.Event()
+
     def work(job: Job, fp: str) -> SubmissionResult:
         start = time.perf_counter()
         result = grade_job(job, oracles, open_student, exercises, protection)
-        if out is not None:
+        # After an interrupt the sandboxes are torn down under the submissions still running:
+        # what they report then is not their grade, and --resume must not take it as one.
+        if out is not None and not stopping.is_set():
             persist(result, out, fp, time.perf_counter() - start)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
         futures = {pool.submit(work, job, fp): (i, job) for i, job, fp in todo}
         for future in as_completed(futures):
             i, job = futures[future]
             results[i] = future.result()
             on_result(job, results[i], False)
+    except BaseException:  # KeyboardInterrupt: stop now, keep what is persisted
+        stopping.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [results[i] for i in range(len(jobs))]

@@ -2,7 +2,8 @@
 
 Exit status: 0 when every submission was graded (whatever the students scored), 2 for a
 usage error, 3 when the grader itself failed (sandbox unavailable, oracles disagree, a
-submission that could not be graded for a reason that is not the student's).
+submission that could not be graded for a reason that is not the student's), 130 when
+interrupted (Ctrl-C; what was persisted with --out stays, --resume finishes the rest).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from autograder.verdicts import SubmissionResult
 if TYPE_CHECKING:
     from autograder.sandbox import SandboxPool
 
-EXIT_OK, EXIT_USAGE, EXIT_GRADER = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_GRADER, EXIT_INTERRUPTED = 0, 2, 3, 130
 NO_SANDBOX = "in-process, NO SANDBOX (--no-sandbox): student code ran with the grader's rights"
 
 
@@ -133,7 +134,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
             print(f"autograder: cannot grade: {exc}", file=sys.stderr)
             return EXIT_GRADER
         workers = args.workers if not args.no_sandbox else 1  # in-process calls share stdout: one at a time
-        results = _run_with_progress(jobs, oracles, open_student, workers, protection, args)
+        try:
+            results = _run_with_progress(jobs, oracles, open_student, workers, protection, args)
+        except KeyboardInterrupt:
+            done = f"the results graded so far are in {args.out}; rerun with --resume to finish" if args.out \
+                else "nothing was saved (use --out DIR to keep results as they finish)"
+            print(f"autograder: interrupted: {done}", file=sys.stderr)
+            return EXIT_INTERRUPTED
     for r in results:
         if not args.quiet and not args.out:
             print(report_text.render(r))

@@ -300,6 +300,7 @@ class SandboxPool:
         self._starting: list[Sandbox] = []  # started, not yet known to be ready
         self._lock = threading.Lock()
         self._started = 0
+        self._closed = False
 
     def _new(self) -> Sandbox:
         """When the grader is root, each sandbox's children get a uid of their own, so the
@@ -318,6 +319,8 @@ class SandboxPool:
 
     def acquire(self) -> Sandbox:
         with self._lock:
+            if self._closed:  # the batch was interrupted: no new sandboxes for stragglers
+                raise SandboxDied("the grader is shutting down")
             while self._idle:
                 sandbox = self._idle.pop()
                 if sandbox.alive():
@@ -337,6 +340,7 @@ class SandboxPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             idle, self._idle, self._starting = self._idle + self._starting, [], []
         for sandbox in idle:
             sandbox.close()

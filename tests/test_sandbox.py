@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -165,3 +166,34 @@ def test_killing_the_grader_takes_every_sandboxed_process_down(tmp_path):
     while _pids_with(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _pids_with(marker) == []
+
+
+def test_ctrl_c_stops_the_batch_keeps_finished_results_and_resume_completes_it(tmp_path):
+    # Each submission sleeps 1 s at its top level: slow enough to interrupt half-way.
+    slow = "import time\ntime.sleep(1)\n" + CORRECT
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(8):
+        (subs / f"s{i}.py").write_text(slow)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "autograder.cli", "grade", str(subs), "--out", str(out), "--workers", "2", "--quiet"]
+    grader = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/result.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grader.send_signal(signal.SIGINT)
+    _, err = grader.communicate(timeout=120)
+    assert grader.returncode == 130, err
+    assert "interrupted" in err and "--resume" in err
+    finished = sorted(p.parent.name for p in out.glob("*/result.json"))
+    assert 1 <= len(finished) < 8
+    for name in finished:  # only real grades were kept, none made up while the sandboxes went down
+        assert json.loads((out / name / "results.json").read_text())["score"] == 29
+
+    resumed = subprocess.run([*cmd, "--resume", "--csv", str(tmp_path / "all.csv")], cwd=ROOT,
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = (tmp_path / "all.csv").read_text().splitlines()[1:]
+    assert sorted(r.split(",")[0] for r in rows) == [f"s{i}.py" for i in range(8)]
+    assert all(r.split(",")[1] == "29" for r in rows)
