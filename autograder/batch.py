@@ -23,7 +23,7 @@ from autograder.expected import GraderError, Oracles
 from autograder.files import write_atomic
 from autograder.report_gradescope import write_gradescope
 from autograder.student import InProcessStudent, Student, UnloadableStudent
-from autograder.submission import SUFFIXES, Submission, SubmissionError, load, nbgrader_folder
+from autograder.submission import SUFFIXES, Submission, SubmissionError, load, nbgrader_folder, nbgrader_student
 from autograder.verdicts import SubmissionResult
 
 OpenStudent = Callable[[Submission], ContextManager[Student]]
@@ -36,11 +36,9 @@ class Job:
 
 
 def _label(path: Path, root: Path | None) -> str:
-    parts = path.parts
-    if "submitted" in parts:
-        i = len(parts) - 1 - parts[::-1].index("submitted")
-        if len(parts) > i + 1:
-            return parts[i + 1]  # submitted/<student>/<assignment>/<notebook>
+    student = nbgrader_student(path)  # submitted/<student>/<assignment>/<notebook>
+    if student is not None:
+        return student
     if root is None:
         return path.name
     return path.relative_to(root).as_posix()
@@ -76,17 +74,26 @@ def _unique(jobs: list[Job]) -> list[Job]:
     return out
 
 
-def fingerprint(path: Path) -> str:
-    """What a result depends on besides the grader: the file, and for a notebook the
-    released notebooks it is read against (--resume regrades when either changes)."""
+def release_digest() -> bytes:
+    """The released notebooks that notebook submissions are read against."""
     from autograder.ipynb import default_release_dir
 
+    release, digest = default_release_dir(), hashlib.sha256()
+    for notebook in sorted(release.glob("*/*.ipynb")) if release else []:
+        with contextlib.suppress(OSError):
+            digest.update(notebook.read_bytes())
+    return digest.digest()
+
+
+def fingerprint(path: Path, release: bytes | None = None) -> str:
+    """What a result depends on besides the grader: the file, and for a notebook the
+    released notebooks (`release_digest()`, read once per batch) it is read against:
+    --resume regrades when either changes."""
     digest = hashlib.sha256(__version__.encode())
     with contextlib.suppress(OSError):
         digest.update(path.read_bytes())
-        release = default_release_dir() if path.suffix == ".ipynb" else None
-        for notebook in sorted(release.glob("*/*.ipynb")) if release else []:
-            digest.update(notebook.read_bytes())
+    if path.suffix == ".ipynb":
+        digest.update(release_digest() if release is None else release)
     return digest.hexdigest()
 
 
@@ -103,6 +110,7 @@ def _in_student_terms(result: SubmissionResult, submission: Submission) -> Submi
     """Notebook line numbers as the student sees them, plus how the notebook was read."""
     for ex in result.exercises:
         ex.verdicts = [dataclasses.replace(v, message=submission.locate(v.message)) for v in ex.verdicts]
+    result.student_output = submission.locate(result.student_output)  # a cell's own error report
     result.notes += list(submission.notes)
     return result
 
@@ -150,8 +158,9 @@ def run_batch(
     """Grades every job; returns results in job order. on_result(job, result, reused) reports progress."""
     results: dict[int, SubmissionResult] = {}
     todo: list[tuple[int, Job, str]] = []
+    release = release_digest()
     for i, job in enumerate(jobs):
-        fp = fingerprint(job.path)
+        fp = fingerprint(job.path, release)
         previous = results_io.load_if_current(out_dir_for(out, job.label), fp) if (out and resume) else None
         if previous is not None:
             results[i] = previous

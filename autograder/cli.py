@@ -146,11 +146,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
             print(report_text.render(r))
     try:
         _write_reports(results, args)
+        report_error = None
     except Exception as exc:  # noqa: BLE001 - e.g. GradebookError; --out results are already on disk
-        _summary(results)
-        print(f"autograder: graded, but could not write a report: {exc}", file=sys.stderr)
-        return EXIT_GRADER
+        report_error = exc
     _summary(results)
+    if report_error is not None:
+        print(f"autograder: graded, but could not write a report: {report_error}", file=sys.stderr)
+        return EXIT_GRADER
     failed = [r.submission for r in results if r.grader_error]
     if failed:
         print(f"autograder: the grader failed on {len(failed)} submission(s): {', '.join(failed)} "

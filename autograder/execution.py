@@ -14,7 +14,6 @@ import sys
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Callable
 
 import numpy as np
@@ -45,6 +44,11 @@ class Outputs:
     extra_keys: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     cache_id: int | None = None
+
+
+def load_failure(detail: str) -> CallError:
+    """The one error every check gets when the submission's top level fails."""
+    return CallError("load", f"your code fails before any function is called:\n{detail}")
 
 
 def short_traceback(exc: BaseException, filename: str) -> str:
@@ -97,16 +101,19 @@ class StudentCode:
         self.autodiff_seen: set[str] = set()
 
     @classmethod
-    def from_source(cls, source: str, filename: str = "submission.py") -> "StudentCode":
-        """Run the submitted module's top level; a failure there becomes a verdict, not a crash."""
+    def from_source(cls, source: str, filename: str = "submission.py",
+                    catch: type[BaseException] = Exception) -> "StudentCode":
+        """Run the submitted module's top level; a failure there becomes a verdict, not a crash.
+        `catch=BaseException` in the sandboxed child, where even sys.exit() is the student's;
+        in the grader's own process a KeyboardInterrupt must still stop the grader."""
         code = cls({"__name__": "submission", "__file__": filename}, filename)
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         try:
             compiled = compile(source, filename, "exec")
             with code._guard():
                 exec(compiled, code.namespace)  # noqa: S102 - running student code is the job
-        except Exception as exc:  # noqa: BLE001
-            code.load_error = CallError("load", "your code fails before any function is called:\n" + short_traceback(exc, filename))
+        except catch as exc:  # noqa: BLE001
+            code.load_error = load_failure(short_traceback(exc, filename))
         return code
 
     @contextlib.contextmanager

@@ -81,7 +81,7 @@ def write_gradebook(results: list[SubmissionResult], db: str, assignment: str, c
                     if not verdicts:
                         continue
                     grade = gb.find_grade(cell.name, nb.name, assignment, student)
-                    grade.auto_score = min(sum(v.points for v in verdicts), cell.max_score)
+                    grade.auto_score = min(ex.group_score(group), cell.max_score)
                     grade.needs_manual_grade = False
                     written += 1
                     answer = f"{cell.name}_code" if f"{cell.name}_code" in answers else \

@@ -324,9 +324,6 @@ def cell_code(code: str, number: int, filename: str) -> tuple[str, int]:
 
 _PREAMBLE = """\
 # The grader runs your notebook's code cells from here on; see autograder/ipynb.py for which.
-_AUTOGRADER_CELLS = __CELLS__
-
-
 def _autograder_cell_failed(cell, error, note=None):
     import traceback
 
@@ -334,16 +331,10 @@ def _autograder_cell_failed(cell, error, note=None):
         print(note)
         return
 
-    def where(line):
-        for first, last, number in _AUTOGRADER_CELLS:
-            if first <= line <= last:
-                return f"cell {number}, line {line - first + 1}"
-        return f"line {line}"
-
     name = f"cell {cell}" if cell else "the released setup code"
     print(f"{name} stopped with an error (the cells after it still ran, as in Jupyter):")
     for frame in [f for f in traceback.extract_tb(error.__traceback__) if f.filename == __file__][-3:]:
-        print(f"  {where(frame.lineno)}, in {frame.name}: {(frame.line or '').strip()}")
+        print(f"  line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}")  # reported as "cell N, line L"
     print(f"{type(error).__name__}: {error}")
 
 
@@ -416,14 +407,12 @@ def to_submission(path: Path, release_dir: Path | None = None) -> Submission:
     cells = read_cells(path)
     release = read_release(find_release(path, release_dir or default_release_dir()))
     p = plan(cells, release, path.name)
-    preamble_lines = _PREAMBLE.count("\n")  # the table below takes one line whatever its size
-    chunks, spans, line = [], [], preamble_lines + 1
+    chunks, spans, line = [], [], _PREAMBLE.count("\n") + 1
     for number, code in p.parts:
         text, offset = cell_code(code, number, path.name)
         if number and offset:
             spans.append(CellSpan(line + offset, line + offset + code.count("\n"), number))
         chunks.append(text)
         line += text.count("\n") + 1
-    table = repr([(s.first_line, s.last_line, s.cell) for s in spans])
-    source = _PREAMBLE.replace("__CELLS__", table) + "\n".join(chunks) + "\n"
+    source = _PREAMBLE + "\n".join(chunks) + "\n"
     return Submission(path.name, path, source, cells=tuple(spans), notes=tuple(p.notes))

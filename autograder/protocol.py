@@ -44,10 +44,8 @@ def write_frame(fd: int, header: dict[str, Any], blobs: list[bytes] = ()) -> Non
         data = data[os.write(fd, data):]
 
 
-def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
+def _read_exact(fd: int, n: int, deadline: float | None, poller: select.poll) -> bytes:
     chunks, left = [], n
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
     while left:
         if deadline is not None:
             remaining = deadline - time.monotonic()
@@ -63,10 +61,12 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
 
 def read_frame(fd: int, deadline: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
     """Returns (header, blobs). `deadline` is a time.monotonic() value, or None to block."""
-    total, head_len = _LEN.unpack(_read_exact(fd, _LEN.size, deadline))
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    total, head_len = _LEN.unpack(_read_exact(fd, _LEN.size, deadline, poller))
     if not 4 <= total <= MAX_FRAME or head_len > total - 4:
         raise ProtocolError(f"bad frame length {total}")
-    body = _read_exact(fd, total - 4, deadline)
+    body = _read_exact(fd, total - 4, deadline, poller)
     try:
         header = json.loads(body[:head_len])
     except (UnicodeDecodeError, json.JSONDecodeError):

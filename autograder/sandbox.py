@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 
 import autograder
-from autograder.execution import AUTODIFF_MODULES, OUTPUT_CAP, CallError, Outputs
+from autograder.execution import AUTODIFF_MODULES, OUTPUT_CAP, CallError, Outputs, load_failure
 from autograder.exercises import EXERCISES
 from autograder.policy import autodiff_imports
 from autograder.protocol import WORKER_FAILED, Closed, ProtocolError, Timeout, read_frame, write_frame
@@ -42,7 +43,7 @@ from autograder.wire import to_wire
 GRADER_MOUNT = "/opt/grader"
 BOOT = "import sys; sys.path.insert(0, {path!r}); from autograder.worker import main; main()"
 # The zygote runs as root inside the sandbox only when the grader is root: it needs these to
-# drop each child to uid 65534, kill that child's processes and wipe what it wrote.
+# drop each child to its own uid (CHILD_UIDS), kill that child's processes and wipe what it wrote.
 ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
 CHILD_UIDS = range(64000, 65000)  # unprivileged uids with no files on the host
 CHILD_ERROR_KINDS = {"missing", "not_implemented", "exception", "bad_return", "load"}
@@ -202,7 +203,6 @@ class Sandbox:
             raise SandboxUnavailable(f"cannot run bubblewrap (`bwrap`): {exc}") from None
         finally:
             theirs.close()
-        self.uid: int | None = None
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         try:
@@ -213,7 +213,6 @@ class Sandbox:
             log = self._log_tail()
             self.close()
             raise SandboxUnavailable("bubblewrap did not start the grading worker:\n" + log + _userns_hint())
-        self.uid = event.get("uid")
 
     def _log_tail(self) -> str:
         self.log.seek(0)
@@ -361,7 +360,6 @@ class SandboxPool:
                 seen = probe.sigmoid(np.zeros(1)).values.get("sigmoid")
             except CallError as err:
                 raise SandboxUnavailable(f"the sandbox does not run code: {err}") from None
-            uid = probe.sandbox.uid if probe.sandbox else None
         if seen is None or seen.shape != (3,):
             raise SandboxUnavailable("the sandbox's self-test returned nothing")
         if seen[1]:
@@ -383,7 +381,7 @@ def _probe_targets(hidden: list[Path], per_dir: int = 50) -> list[str]:
     for path in hidden:
         entries = sorted(path.iterdir())[:per_dir] if path.is_dir() else [path] if path.exists() else []
         for entry in map(str, entries):
-            if not any(m == entry or m.startswith(entry.rstrip("/") + "/") or _covered(entry, [m]) for m in mounts):
+            if not any(_covered(m, [entry]) or _covered(entry, [m]) for m in mounts):
                 targets.append(entry)
     return targets
 
@@ -451,7 +449,10 @@ def _describe_end(status: dict[str, Any] | None, fn: str, limits: Limits) -> str
         return (f"{fn} was killed (SIGKILL): it exceeded a limit ({limits.cpu_seconds} s CPU, "
                 f"{limits.memory_mb} MiB memory) or killed its own process")
     if isinstance(sig, int):
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
         return f"{fn} was killed by signal {name}"
     return (f"{fn} ended its Python process (exit code {code}) instead of returning: "
             "os._exit(), or killing its own process?")
@@ -471,10 +472,9 @@ class SandboxedStudent:
         self.runtime_autodiff: set[str] = set()
         self.sandbox: Sandbox | None = None
         self.child: Child | None = None
-        self.failures: dict[str, int] = {}  # function -> crashes and timeouts
+        self.failures: Counter[str] = Counter()  # function -> crashes and timeouts
         self.budget = self.limits.submission_timeout
         self.load_error: CallError | None = None
-        self.output_parts: list[str] = []
 
     def __enter__(self) -> "SandboxedStudent":
         return self
@@ -497,7 +497,7 @@ class SandboxedStudent:
             self.sandbox = None
         return status
 
-    def _start_child(self) -> Child:
+    def _start_child(self) -> None:
         if self.load_error is not None:
             raise self.load_error
         if self.budget <= 0:
@@ -518,10 +518,8 @@ class SandboxedStudent:
             self._exchange({"op": "load", "source": self.source, "filename": self.filename}, [],
                            "the top level of your code (outside any function)")
         except CallError as err:
-            self.load_error = CallError("load", f"your code fails before any function is called:\n{err.message}")
+            self.load_error = load_failure(err.message)
             raise self.load_error from None
-        assert self.child is not None
-        return self.child
 
     def _exchange(self, header: dict[str, Any], blobs: list[bytes], fn: str) -> tuple[dict[str, Any], list[bytes]]:
         """One request and its answer within the deadline; a timeout or crash ends the child."""
@@ -532,24 +530,24 @@ class SandboxedStudent:
             write_frame(self.child.requests, header, blobs)
             return read_frame(self.child.responses, start + limit)
         except Timeout:
-            self.failures[fn] = self.failures.get(fn, 0) + 1
+            self.failures[fn] += 1
             self._end_child(kill=True)
             raise CallError("timeout", f"{fn} did not return within {limit:g} s (an infinite loop, unbounded recursion, or sleeping?): "
                                        "it was stopped, and the remaining checks ran in a fresh process") from None
         except (Closed, OSError):
-            self.failures[fn] = self.failures.get(fn, 0) + 1
+            self.failures[fn] += 1
             status = self._end_child(kill=False, grace=0.5)  # a dead child's status says why
             raise CallError("crash", _describe_end(status, fn, self.limits)
                             + "; the remaining checks ran in a fresh process") from None
         except ProtocolError:
-            self.failures[fn] = self.failures.get(fn, 0) + 1
+            self.failures[fn] += 1
             self._end_child(kill=True)
             raise CallError("crash", _MALFORMED.format(fn=fn)) from None
         finally:
             self.budget -= time.monotonic() - start
 
     def _request(self, header: dict[str, Any], blobs: list[bytes], fn: str, allowed: set[str]) -> Outputs:
-        failed = self.failures.get(fn, 0)
+        failed = self.failures[fn]
         if failed >= self.limits.max_failures:
             # Each try costs a fresh process and up to a timeout: the other functions still run.
             raise CallError("crash", f"skipped: {fn} already crashed or timed out {failed} times")
@@ -559,7 +557,7 @@ class SandboxedStudent:
         try:
             return outputs_from(response, data, allowed)
         except Garbled:
-            self.failures[fn] = failed + 1
+            self.failures[fn] += 1
             self._end_child(kill=True)
             raise CallError("crash", _MALFORMED.format(fn=fn)) from None
 
@@ -612,6 +610,6 @@ class SandboxedStudent:
         return sorted(set(self.static_autodiff) | self.runtime_autodiff)
 
     def output(self) -> str:
-        response = self._query({"op": "output"}) if self.load_error is None or self.child else None
+        response = self._query({"op": "output"})  # None after a load failure: nothing to ask
         text = response.get("text") if response else None
         return text[:OUTPUT_CAP] if isinstance(text, str) else ""  # escaped where it is shown

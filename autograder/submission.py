@@ -47,14 +47,22 @@ class Submission:
         return re.sub(r"(?m)^(\s*)line (\d+)(?=, in |: )", where, message)
 
 
+def _below_submitted(path: Path) -> tuple[str, ...]:
+    """The parts of `path` below its last `submitted` folder (nbgrader's layout), else ()."""
+    parts = path.parts
+    return parts[len(parts) - parts[::-1].index("submitted"):] if "submitted" in parts else ()
+
+
+def nbgrader_student(path: Path) -> str | None:
+    """<student> for a path under submitted/<student>/..., else None."""
+    below = _below_submitted(path)
+    return below[0] if below else None
+
+
 def nbgrader_folder(path: Path) -> Path | None:
     """submitted/<student>/<assignment>/ for a file in nbgrader's layout, else None."""
-    parts = path.parts
-    if "submitted" in parts:
-        i = len(parts) - 1 - parts[::-1].index("submitted")
-        if len(parts) > i + 3:
-            return Path(*parts[: i + 3])
-    return None
+    below = _below_submitted(path)
+    return Path(*path.parts[: len(path.parts) - len(below) + 2]) if len(below) > 2 else None
 
 
 def load(path: Path, release_dir: Path | None = None) -> Submission:

@@ -25,9 +25,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+import numpy as np  # noqa: F401 - the point of the zygote: imported once, inherited by every child
 
-from autograder.execution import CallError, Outputs, StudentCode, short_traceback
+from autograder.execution import OUTPUT_CAP, CallError, Outputs, StudentCode, short_traceback
 from autograder.protocol import WORKER_FAILED, ProtocolError, read_frame, write_frame
 from autograder.wire import from_wire
 
@@ -60,7 +60,7 @@ def main() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace or /proc/<pid>/mem from the children
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans come back to us, to be reaped
-    _send(control, {"event": "ready", "uid": scope.drop_to if scope.drop_to is not None else os.getuid()})
+    _send(control, {"event": "ready"})
     serve_zygote(control, scope)
 
 
@@ -186,10 +186,7 @@ def scrub_kernel_state(scope: Scope) -> bool:
     helper = os.fork()
     if helper == 0:
         try:
-            if scope.drop_to is not None:
-                os.setgroups([])
-                os.setgid(scope.drop_to)
-                os.setuid(scope.drop_to)
+            _drop_privileges(scope)
             libc = ctypes.CDLL(None, use_errno=True)
             for kind, call in _SYSV:
                 for ident in _sysv_ids(kind):
@@ -248,9 +245,16 @@ def run_child(req_fd: int, resp_fd: int, limits: dict[str, int], scope: Scope) -
     serve_child(req_fd, resp_fd)
 
 
+def _drop_privileges(scope: Scope) -> None:
+    """From uid 0 to the child's uid: the kernel clears every capability on the way."""
+    if scope.drop_to is not None:
+        os.setgroups([])
+        os.setgid(scope.drop_to)
+        os.setuid(scope.drop_to)
+
+
 def _confine(limits: dict[str, int], scope: Scope) -> None:
     os.chdir(scope.work)
-    drop_to = scope.drop_to
     mib = 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, limits["memory_mb"] * mib),
                          (resource.RLIMIT_CPU, limits["cpu_seconds"]),
@@ -259,11 +263,7 @@ def _confine(limits: dict[str, int], scope: Scope) -> None:
                          (resource.RLIMIT_NPROC, limits["processes"]),
                          (resource.RLIMIT_CORE, 0)):
         resource.setrlimit(which, (value, value))
-    if drop_to is not None:
-        # From uid 0 to a non-zero uid: the kernel clears every capability on the way.
-        os.setgroups([])
-        os.setgid(drop_to)
-        os.setuid(drop_to)
+    _drop_privileges(scope)
 
 
 def _array(blobs: list[bytes], ref: Any) -> Any:
@@ -281,12 +281,11 @@ def _reply_outputs(resp_fd: int, out: Outputs) -> None:
 
 def _handle(code: StudentCode, header: dict[str, Any], blobs: list[bytes], resp_fd: int) -> None:
     op = header["op"]
+    params = {k: _array(blobs, v) for k, v in header.get("params", {}).items()}
     if op == "forward":
-        params = {k: _array(blobs, v) for k, v in header["params"].items()}
         _reply_outputs(resp_fd, code.forward(header["exercise"], params, _array(blobs, header["X"]),
                                              _array(blobs, header["y"])))
     elif op == "backward":
-        params = {k: _array(blobs, v) for k, v in header["params"].items()}
         _reply_outputs(resp_fd, code.backward(header["exercise"], params, header["cache_id"]))
     elif op == "sigmoid":
         _reply_outputs(resp_fd, code.sigmoid(_array(blobs, header["z"])))
@@ -300,7 +299,7 @@ def _handle(code: StudentCode, header: dict[str, Any], blobs: list[bytes], resp_
         write_frame(resp_fd, {"ok": False, "kind": "exception", "message": f"unknown request {op!r}"})
 
 
-def _low_level_output(cap: int = 4000) -> str:
+def _low_level_output(cap: int = OUTPUT_CAP) -> str:
     try:
         with open(OUTPUT, "rb") as f:
             data = f.read(cap)
@@ -309,17 +308,9 @@ def _low_level_output(cap: int = 4000) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _load(source: str, filename: str) -> StudentCode:
-    try:
-        return StudentCode.from_source(source, filename)
-    except BaseException as exc:  # noqa: BLE001 - sys.exit() or KeyboardInterrupt at top level
-        return StudentCode({}, filename, CallError(
-            "load", "your code fails before any function is called:\n" + short_traceback(exc, filename)))
-
-
 def serve_child(req_fd: int, resp_fd: int) -> None:
     header, _ = read_frame(req_fd)
-    code = _load(header["source"], header["filename"])
+    code = StudentCode.from_source(header["source"], header["filename"], catch=BaseException)
     write_frame(resp_fd, {"ok": True})
     while True:
         try:

@@ -4,20 +4,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from cli_runner import grade_cli as autograder
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "submissions"
-
-
-def autograder(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "autograder.cli", "grade", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_grades_examples_and_writes_every_report(tmp_path):

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_runner import GRADE, grade_cli
 
 from autograder.checks import grade
 from autograder.sandbox import Limits, SandboxedStudent, SandboxPool
@@ -101,21 +102,16 @@ def test_top_level_hang_is_one_clear_load_error(pool, oracles):
     assert any("the top level of your code (outside any function) did not return within 1.5 s" in m for m in messages)
 
 
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "autograder.cli", "grade", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_no_bubblewrap_means_no_grading(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}  # no bwrap on PATH
-    proc = _cli(str(EXAMPLES[0]), "--out", str(tmp_path / "out"), env=env)
+    proc = grade_cli(str(EXAMPLES[0]), "--out", str(tmp_path / "out"), env=env)
     assert proc.returncode == 3
     assert "cannot grade" in proc.stderr and "bubblewrap" in proc.stderr
     assert not (tmp_path / "out").exists()
 
 
 def test_protection_level_is_recorded_in_every_result(tmp_path):
-    proc = _cli(str(ROOT / "examples" / "submissions" / "correct.py"), "--gradescope", str(tmp_path / "r.json"))
+    proc = grade_cli(str(ROOT / "examples" / "submissions" / "correct.py"), "--gradescope", str(tmp_path / "r.json"))
     assert proc.returncode == 0, proc.stderr
     protection = json.loads((tmp_path / "r.json").read_text())["extra_data"]["protection"]
     assert protection.startswith("bubblewrap sandbox") and "net" in protection
@@ -176,7 +172,7 @@ def test_ctrl_c_stops_the_batch_keeps_finished_results_and_resume_completes_it(t
     for i in range(8):
         (subs / f"s{i}.py").write_text(slow)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "autograder.cli", "grade", str(subs), "--out", str(out), "--workers", "2", "--quiet"]
+    cmd = [*GRADE, str(subs), "--out", str(out), "--workers", "2", "--quiet"]
     grader = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
