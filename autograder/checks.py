@@ -6,16 +6,16 @@ with the oracles' expected values -> verdicts with messages that name the mistak
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from autograder import diagnosis, finite_diff, torch_oracle
+from autograder import contract, diagnosis, finite_diff, torch_oracle
 from autograder.compare import compare
+from autograder.contract import Returned
 from autograder.exercises import EXERCISES, Dims, Exercise, sigmoid_inputs
 from autograder.expected import DESCENT_RATE, DESCENT_STEPS, Expected, Oracles, descent_step
 from autograder.policy import autodiff_message
-from autograder.student import CallError, Returned, Student
+from autograder.student import CallError, Student
 from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
 
 Failure = str | None  # a message, or None when the check passed on that case
@@ -26,24 +26,16 @@ class CaseRun:
     expected: Expected
     forward: Returned | CallError
     backward: Returned | CallError | None  # None: the forward failed, backward never ran
-
-
-def _attempt(fn: Callable[..., Returned], *args: object) -> Returned | CallError:
-    try:
-        return fn(*args)
-    except CallError as exc:
-        return exc
+    diagnosis: Dims  # the shape of the exercise's first case, which runs first
 
 
 def run_cases(exercise: Exercise, student: Student, oracles: Oracles) -> list[CaseRun]:
     runs = []
-    for exp in oracles.all_expected(exercise):
+    expected = oracles.all_expected(exercise)
+    for exp in expected:
         case = exp.case
-        fwd = _attempt(student.forward, exercise.name, case.params, case.X, case.y)
-        bwd = None
-        if isinstance(fwd, Returned):
-            bwd = _attempt(student.backward, exercise.name, case.params, fwd.cache_id)
-        runs.append(CaseRun(exp, fwd, bwd))
+        fwd, bwd = contract.forward_backward(student, exercise.name, case.params, case.X, case.y, exercise.param_names)
+        runs.append(CaseRun(exp, fwd, bwd, expected[0].case.dims))
         if isinstance(fwd, CallError) and fwd.kind in ("missing", "not_implemented", "load"):
             break  # the same message on every shape: no need to repeat the calls
     return runs
@@ -62,12 +54,13 @@ def format_failure(header: str, cause: str | None, actual: np.ndarray | None, ex
     return "\n".join(lines)
 
 
-def _call_failure(ex: Exercise, err: CallError, dims: Dims) -> str:
+def _call_failure(err: CallError, run: CaseRun) -> str:
     """A student call that failed on one test case: say which case, since the same code may
     work on the others (the diagnosis shape runs first, so a later case means it passed)."""
     if err.kind not in ("exception", "bad_return"):
         return err.message  # missing, not implemented, ...: the same on every case
-    hint = diagnosis.edge_shape_hint(dims, ex.diagnosis_shape) if dims != ex.diagnosis_shape else ""
+    dims = run.expected.case.dims
+    hint = diagnosis.edge_shape_hint(dims, run.diagnosis) if dims != run.diagnosis else ""
     return f"{err.message}\n  on the test case {dims}{hint}"
 
 
@@ -81,7 +74,7 @@ def _as_scalar(arr: np.ndarray) -> np.ndarray:
 def _y_hat_failure(ex: Exercise, run: CaseRun, sigmoid_wrong: bool = False) -> Failure:
     f, exp = run.forward, run.expected
     if isinstance(f, CallError):
-        return _call_failure(ex, f, exp.case.dims)
+        return _call_failure(f, run)
     if "y_hat" in f.bad:
         return f"`{ex.forward_name}` returns a y_hat that is not an array of numbers: {f.bad['y_hat']}"
     actual, dims = f.values["y_hat"], exp.case.dims
@@ -137,7 +130,7 @@ def _is_mse_of_wrong_y_hat(ex: Exercise, f: Returned, exp: Expected, value: floa
 def _loss_failure(ex: Exercise, run: CaseRun) -> Failure:
     f, exp = run.forward, run.expected
     if isinstance(f, CallError):
-        return _call_failure(ex, f, exp.case.dims)
+        return _call_failure(f, run)
     if "loss" in f.bad:
         return f"`{ex.forward_name}` returns a loss that is not a number: {f.bad['loss']}"
     actual = f.values["loss"]
@@ -174,7 +167,7 @@ def _gradient_failure(ex: Exercise, run: CaseRun, p: str, y_hat_ok: bool) -> Fai
     if isinstance(b, CallError):
         # A wrong y_hat (e.g. shape (k, m)) in the cache often makes the backward raise.
         tail = "" if y_hat_ok else "\n  your y_hat is wrong too (see `forward: y_hat`): fix the forward first"
-        return _call_failure(ex, b, exp.case.dims) + tail
+        return _call_failure(b, run) + tail
     if p in b.bad:
         return f"`{ex.backward_name}`: grads['{p}'] is not an array of numbers: {b.bad[p]}"
     if p not in b.values:
@@ -200,13 +193,8 @@ def _gradient_failure(ex: Exercise, run: CaseRun, p: str, y_hat_ok: bool) -> Fai
     return format_failure(header, cause, actual, expected) + "\n" + oracle_line
 
 
-def _ignores(loss: Callable[[dict], float], params: dict, p: str) -> bool:
-    """True if the loss stays bit-identical when every entry of p moves by 0.5: the forward
-    never reads p (a forgotten bias). A large step, unlike a finite-difference step, also
-    moves a float16 loss, so low precision cannot pass for independence."""
-    value = params[p]
-    bumped = {**params, p: float(value + 0.5) if isinstance(value, float) else np.asarray(value) + 0.5}
-    return loss(bumped) == loss(params)
+def _bumped(value: float | np.ndarray) -> float | np.ndarray:
+    return float(value + 0.5) if isinstance(value, float) else np.asarray(value) + 0.5
 
 
 def _own_forward_note(ex: Exercise, student: Student, run: CaseRun, forward_ok: bool, p: str) -> str:
@@ -220,19 +208,22 @@ def _own_forward_note(ex: Exercise, student: Student, run: CaseRun, forward_ok: 
     if grad.shape != np.shape(case.params[p]):
         return ""
 
-    def loss(params: dict) -> float:
-        out = student.forward(ex.name, params, case.X, case.y)
-        return float(out.values["loss"].reshape(()))
-
+    u = finite_diff.directions(case.params, seed=1)[p]
+    bumped = {**case.params, p: _bumped(case.params[p])}
     try:
-        if _ignores(loss, case.params, p):
-            return (f"  your forward does not depend on {p} at all (your loss does not change when {p} does), "
-                    f"but {p} must enter y_hat: the mistake is in the forward")
-        d = finite_diff.directional_check(loss, case.params, {p: grad}, seed=1)[p]
-    except (CallError, KeyError, ValueError):
+        values = contract.losses(student, ex.name, [case.params, bumped, *finite_diff.directional_points(case.params, p, u)],
+                                 case.X, case.y)
+    except CallError:
         return ""
+    if values[0] == values[1]:
+        # Bit-identical when every entry of p moves by 0.5: the forward never reads p (a
+        # forgotten bias). A large step, unlike a finite-difference step, also moves a
+        # float16 loss, so low precision cannot pass for independence.
+        return (f"  your forward does not depend on {p} at all (your loss does not change when {p} does), "
+                f"but {p} must enter y_hat: the mistake is in the forward")
+    d = finite_diff.directional(values[2:], u, grad)
     if not d.reliable or d.fd == 0.0:
-        # (The loss does depend on p, see _ignores: a zero difference means it is too coarse.)
+        # (The loss does depend on p, see above: a zero difference means it is too coarse.)
         return "  (finite differences of your own forward are too noisy to compare: float32 or lower precision in the forward?)"
     if d.agrees:
         return ("  your backward is consistent with your own forward (finite differences agree), "
@@ -258,27 +249,27 @@ def _mutation_failure(ex: Exercise, runs: list[CaseRun]) -> Failure:
 
 def _descent_failure(ex: Exercise, student: Student, oracles: Oracles) -> Failure:
     expected_losses = oracles.descent_losses(ex)
-    case = oracles.expected(ex, ex.diagnosis_shape).case
+    case = oracles.all_expected(ex)[0].case
     params, losses = dict(case.params), []
-    try:
-        for _ in range(DESCENT_STEPS):
-            f = student.forward(ex.name, params, case.X, case.y)
-            if "loss" not in f.values or f.values["loss"].size != 1:
-                return "not checked: the forward pass must return a number as the loss"
-            losses.append(float(f.values["loss"].reshape(())))
-            b = student.backward(ex.name, params, f.cache_id)
-            grads = {}
-            for p in ex.param_names:
-                g = b.values.get(p)
-                if g is None:
-                    return f"not checked: grads['{p}'] is missing"
-                g = _as_scalar(g) if ex.param(p).is_scalar else g
-                if g.shape != np.shape(params[p]):
-                    return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
-                grads[p] = g
-            params = descent_step(params, grads)
-    except CallError as exc:
-        return f"not checked: {exc.message}"
+    for _ in range(DESCENT_STEPS):
+        f, b = contract.forward_backward(student, ex.name, params, case.X, case.y, ex.param_names)
+        if isinstance(f, CallError):
+            return f"not checked: {f.message}"
+        if "loss" not in f.values or f.values["loss"].size != 1:
+            return "not checked: the forward pass must return a number as the loss"
+        losses.append(float(f.values["loss"].reshape(())))
+        if isinstance(b, CallError) or b is None:
+            return f"not checked: {b.message if b else 'the backward pass did not run'}"
+        grads = {}
+        for p in ex.param_names:
+            g = b.values.get(p)
+            if g is None:
+                return f"not checked: grads['{p}'] is missing"
+            g = _as_scalar(g) if ex.param(p).is_scalar else g
+            if g.shape != np.shape(params[p]):
+                return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
+            grads[p] = g
+        params = descent_step(params, grads)
     if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
         return None
     return (f"{DESCENT_STEPS} steps of gradient descent (rate {DESCENT_RATE}) with your functions on {case.dims}: "
@@ -294,12 +285,11 @@ def _descent_reason(losses: list[float], expected: list[float]) -> str:
     return "; the loss starts right, so your gradients are what sends it elsewhere (see the gradient checks)"
 
 
-def _sigmoid_failure(student: Student) -> Failure:
-    for z in sigmoid_inputs():
-        try:
-            out = student.sigmoid(z)
-        except CallError as exc:
-            return exc.message
+def _sigmoid_failure(student: Student, oracles: Oracles) -> Failure:
+    inputs = sigmoid_inputs(oracles.secret)
+    for z, out in zip(inputs, contract.sigmoid(student, inputs)):
+        if isinstance(out, CallError):
+            return out.message
         if "sigmoid" in out.bad:
             return f"`sigmoid` returns something that is not an array of numbers: {out.bad['sigmoid']}"
         actual, expected = out.values["sigmoid"], torch_oracle.sigmoid(z)
@@ -322,7 +312,7 @@ def _verdict(ex: Exercise, check: str, group: str, max_points: float, failures: 
 def grade_exercise(ex: Exercise, student: Student, oracles: Oracles) -> ExerciseResult:
     runs = run_cases(ex, student, oracles)
     pts = ex.points
-    sigmoid_failure = _sigmoid_failure(student) if ex.needs_sigmoid else None
+    sigmoid_failure = _sigmoid_failure(student, oracles) if ex.needs_sigmoid else None
     y_hat_failures = [_y_hat_failure(ex, r, sigmoid_failure is not None) for r in runs]
     loss_failures = [_loss_failure(ex, r) for r in runs]
     y_hat = _verdict(ex, "forward: y_hat", "forward", pts.y_hat, y_hat_failures)

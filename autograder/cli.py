@@ -1,4 +1,8 @@
-"""`autograder grade PATH...`: grade submissions, print feedback, write result files.
+"""`autograder grade PATH...` and `autograder autograde ASSIGNMENT`.
+
+`grade` grades files (CI, Gradescope, a folder of submissions) and writes reports;
+`autograde` is the course's grading step in nbgrader's layout (autograde.py). Both run
+every submission in the sandbox.
 
 Exit status: 0 when every submission was graded (whatever the students scored), 2 for a
 usage error, 3 when the grader itself failed (sandbox unavailable, oracles disagree, a
@@ -11,17 +15,22 @@ import argparse
 import contextlib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import report_text
-from autograder.batch import Job, OpenStudent, discover, in_process, run_batch
+from autograder import reference, report_text
+from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.exercises import EXERCISES
-from autograder.expected import GraderError, Oracles, default_reference_dir, warm_up
+from autograder.expected import GraderError, Oracles, warm_up
+from autograder.layout import Job, discover
 from autograder.report_csv import write_csv
 from autograder.report_gradescope import write_gradescope
 from autograder.report_junit import write_junit
+from autograder.secret import CourseSecret, SecretError, load_or_create
+from autograder.student import InProcessStudent, Student
 from autograder.submission import Submission
+from autograder.text import escape
 from autograder.verdicts import SubmissionResult
 
 if TYPE_CHECKING:
@@ -31,64 +40,110 @@ EXIT_OK, EXIT_USAGE, EXIT_GRADER, EXIT_INTERRUPTED = 0, 2, 3, 130
 NO_SANDBOX = "in-process, NO SANDBOX (--no-sandbox): student code ran with the grader's rights"
 
 
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: cores)")
+    p.add_argument("--no-sandbox", action="store_true", help="run student code in this process (trusted code only)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per student function call (sandbox)")
+    p.add_argument("--reference", type=Path, default=None,
+                   help="reference/ directory (default: ./reference if present; else torch.autograd is the primary oracle)")
+    p.add_argument("--public-inputs", action="store_true",
+                   help="grade on the notebook's public inputs instead of the course secret's (to reproduce a notebook)")
+    p.add_argument("--quiet", action="store_true", help="print the summary table only, no feedback")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description="Grade backprop homework submissions.")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade .py/.ipynb submissions (files or directories)")
-    g.add_argument("paths", nargs="+", type=Path, help="files, or directories searched recursively "
-                   "(nbgrader's submitted/<student>/<assignment>/ layout is recognised)")
-    g.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: cores)")
+    g.add_argument("paths", nargs="+", type=Path, help="files, or directories searched recursively (links are not followed)")
     g.add_argument("--out", type=Path, help="write <label>/results.json (Gradescope) and feedback.txt per submission here")
     g.add_argument("--resume", action="store_true", help="with --out: skip submissions already graded (unchanged files)")
     g.add_argument("--gradescope", type=Path, help="write Gradescope's results.json for a single submission")
     g.add_argument("--junit", type=Path, help="write a JUnit XML report")
     g.add_argument("--csv", type=Path, help="write one CSV row per submission")
-    g.add_argument("--gradebook", metavar="DB", help="write scores and feedback into this nbgrader gradebook "
-                   "(a path to gradebook.db or an SQLAlchemy URL)")
-    g.add_argument("--assignment", default="backprop", help="nbgrader assignment name for --gradebook (default: backprop)")
-    g.add_argument("--course-id", default="default_course", help="nbgrader course id for --gradebook")
-    g.add_argument("--no-sandbox", action="store_true", help="run student code in this process (trusted code only)")
-    g.add_argument("--timeout", type=float, default=10.0, help="seconds per student function call (sandbox)")
-    g.add_argument("--reference", type=Path, default=None,
-                   help="reference/ directory (default: ./reference if present; else torch.autograd is the primary oracle)")
     g.add_argument("--exercise", action="append", choices=sorted(EXERCISES), help="grade only these exercises")
-    g.add_argument("--quiet", action="store_true", help="print the summary table only, no feedback")
+    _common(g)
+    a = sub.add_parser("autograde", help="the course's grading step: nbgrader's submitted/ -> gradebook, autograded/")
+    a.add_argument("assignment", help="the nbgrader assignment, e.g. backprop")
+    a.add_argument("--course-dir", type=Path, default=Path("."), help="the nbgrader course directory (default: .)")
+    a.add_argument("--student", action="append", help="grade only these students (default: every submission)")
+    a.add_argument("--create-students", action="store_true",
+                   help="add students that the gradebook does not know (default: refuse their submissions)")
+    a.add_argument("--keep-manual-scores", action="store_true",
+                   help="keep manual scores and extra credit a person set on test cells (default: clear them)")
+    a.add_argument("--out", type=Path, help="also write <student>/results.json and feedback.txt here")
+    _common(a)
     return parser
 
 
-def _start_sandboxes(args: argparse.Namespace, jobs: list[Job], stack: contextlib.ExitStack) -> SandboxPool | None:
-    """One sandbox per worker, started now so that they get ready during the oracles' warm-up."""
-    if args.no_sandbox:
+def secret_for(args: argparse.Namespace, course_dir: Path) -> CourseSecret | None:
+    return None if args.public_inputs else load_or_create(course_dir)
+
+
+def default_reference_dir(course_dir: Path) -> Path | None:
+    """<course>/reference, else the checkout this package runs from (a source tree)."""
+    for candidate in (course_dir / "reference", Path(__file__).resolve().parent.parent / "reference"):
+        if (candidate / "backprop.py").is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class Session:
+    """What grading needs, set up once: the oracles' values, how to run a submission, and
+    the protection level every result records."""
+
+    oracles: Oracles
+    open_student: OpenStudent
+    protection: str
+    workers: int
+
+
+def _reference(pool: SandboxPool | None, directory: Path | None, stack: contextlib.ExitStack) -> Student | None:
+    if directory is None:
         return None
-    from autograder.sandbox import Limits, SandboxPool
-
-    pool = stack.enter_context(SandboxPool(Limits(call_timeout=args.timeout)))
-    pool.prewarm(max(1, min(args.workers, len(jobs))))
-    return pool
-
-
-def _check_sandbox(pool: SandboxPool | None, args: argparse.Namespace) -> tuple[OpenStudent, str]:
-    """Probe the sandbox from inside; fail closed (SandboxUnavailable) unless --no-sandbox."""
+    try:
+        modules = reference.sources(directory)
+    except (reference.ReferenceMissing, OSError, UnicodeDecodeError) as exc:
+        raise GraderError(str(exc)) from None
     if pool is None:
-        return in_process, NO_SANDBOX
+        return InProcessStudent(reference.loader(), modules)
     from autograder.sandbox import SandboxedStudent
 
-    # What the children must not see: where the grader runs, the course's files, the submissions.
-    hidden = [Path.cwd(), Path(__file__).resolve().parent.parent,
-              *(p.resolve() for p in args.paths), *([args.reference.resolve()] if args.reference else [])]
+    return stack.enter_context(SandboxedStudent(reference.loader(), pool, modules))
+
+
+def open_session(args: argparse.Namespace, jobs: int, stack: contextlib.ExitStack, hidden: list[Path],
+                 reference_dir: Path | None, secret: CourseSecret | None) -> Session:
+    """Raises GraderError or SandboxUnavailable (fail closed unless --no-sandbox)."""
+    pool = None
+    if not args.no_sandbox:
+        from autograder.sandbox import Limits, SandboxPool
+
+        pool = stack.enter_context(SandboxPool(Limits(call_timeout=args.timeout)))
+        pool.prewarm(max(1, min(args.workers, jobs)))  # they get ready during the oracles' warm-up
+    with contextlib.ExitStack() as reference_stack:  # the reference's child ends with the warm-up
+        oracles = Oracles(reference=_reference(pool, reference_dir, reference_stack), secret=secret)
+        warm_up(oracles)
+    oracles.reference = None  # every value it gave is cached; nothing may call it again
+    if pool is None:
+        return Session(oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
+    from autograder.sandbox import SandboxedStudent
+
     protection = pool.probe(hidden)
 
     @contextlib.contextmanager
     def open_student(submission: Submission) -> Iterator[SandboxedStudent]:
-        with SandboxedStudent(submission.source, submission.path.name, pool) as student:
+        with SandboxedStudent(list(submission.chunks), pool) as student:
             yield student
 
-    return open_student, protection
+    return Session(oracles, open_student, protection, args.workers)
 
 
-def _summary(results: list[SubmissionResult]) -> None:
+def summary(results: list[SubmissionResult], refused: list[tuple[str, str]] = ()) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Summary")
     table.add_column("submission")
@@ -98,12 +153,14 @@ def _summary(results: list[SubmissionResult]) -> None:
     for r in results:
         per = {e.exercise: f"{e.score:g}/{e.max_score:g}" for e in r.exercises}
         total = "GRADER ERROR" if r.grader_error else f"{r.score:g}/{r.max_score:g}"
-        table.add_row(r.submission, *(per.get(n, "-") for n in EXERCISES), total)
+        table.add_row(Text(escape(r.submission, 100)), *(per.get(n, "-") for n in EXERCISES), total)
+    for label, reason in refused:
+        table.add_row(Text(escape(label, 100)), *("-" for _ in EXERCISES), Text(f"REFUSED: {escape(reason, 200)}"))
     Console(stderr=True).print(table)
 
 
 def _usage_error(args: argparse.Namespace, jobs: list[Job]) -> str | None:
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [escape(str(p), 200) for p in args.paths if not os.path.lexists(p)]
     if missing:
         return f"no such file or directory: {', '.join(missing)}"
     if not jobs:
@@ -115,54 +172,8 @@ def _usage_error(args: argparse.Namespace, jobs: list[Job]) -> str | None:
     return None
 
 
-def cmd_grade(args: argparse.Namespace) -> int:
-    jobs = discover(args.paths)
-    problem = _usage_error(args, jobs)
-    if problem:
-        print(f"autograder: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    with contextlib.ExitStack() as stack:
-        try:
-            pool = _start_sandboxes(args, jobs, stack)
-            oracles = Oracles.from_reference_dir(args.reference or default_reference_dir())
-            warm_up(oracles)
-            open_student, protection = _check_sandbox(pool, args)
-        except GraderError as exc:
-            print(f"autograder: internal error, nothing was graded: {exc}", file=sys.stderr)
-            return EXIT_GRADER
-        except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
-            print(f"autograder: cannot grade: {exc}", file=sys.stderr)
-            return EXIT_GRADER
-        workers = args.workers if not args.no_sandbox else 1  # in-process calls share stdout: one at a time
-        try:
-            results = _run_with_progress(jobs, oracles, open_student, workers, protection, args)
-        except KeyboardInterrupt:
-            done = f"the results graded so far are in {args.out}; rerun with --resume to finish" if args.out \
-                else "nothing was saved (use --out DIR to keep results as they finish)"
-            print(f"autograder: interrupted: {done}", file=sys.stderr)
-            return EXIT_INTERRUPTED
-    for r in results:
-        if not args.quiet and not args.out:
-            print(report_text.render(r))
-    try:
-        _write_reports(results, args)
-        report_error = None
-    except Exception as exc:  # noqa: BLE001 - e.g. GradebookError; --out results are already on disk
-        report_error = exc
-    _summary(results)
-    if report_error is not None:
-        print(f"autograder: graded, but could not write a report: {report_error}", file=sys.stderr)
-        return EXIT_GRADER
-    failed = [r.submission for r in results if r.grader_error]
-    if failed:
-        print(f"autograder: the grader failed on {len(failed)} submission(s): {', '.join(failed)} "
-              "(not graded; not the students' fault)", file=sys.stderr)
-        return EXIT_GRADER
-    return EXIT_OK
-
-
-def _run_with_progress(jobs: list[Job], oracles: Oracles, open_student: OpenStudent, workers: int,
-                       protection: str, args: argparse.Namespace) -> list[SubmissionResult]:
+def grade_with_progress(session: Session, jobs: list[Job], args: argparse.Namespace, *, exercises: list[str] | None,
+                        release_dir: Path | None = None) -> list[SubmissionResult]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -174,8 +185,66 @@ def _run_with_progress(jobs: list[Job], oracles: Oracles, open_student: OpenStud
         def on_result(job: Job, result: SubmissionResult, reused: bool) -> None:
             progress.advance(task)
 
-        return run_batch(jobs, oracles, open_student, workers=workers, protection=protection,
-                         exercises=args.exercise, out=args.out, resume=args.resume, on_result=on_result)
+        return run_batch(jobs, session.oracles, session.open_student, workers=session.workers,
+                         protection=session.protection, exercises=exercises, out=args.out,
+                         resume=getattr(args, "resume", False), release_dir=release_dir, on_result=on_result)
+
+
+def interrupted(args: argparse.Namespace) -> int:
+    done = f"the results graded so far are in {args.out}; rerun with --resume to finish" if args.out \
+        else "nothing was saved (use --out DIR to keep results as they finish)"
+    print(f"autograder: interrupted: {done}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def setup_failed(exc: Exception) -> int:
+    kind = "internal error, nothing was graded" if isinstance(exc, GraderError) else "cannot grade"
+    print(f"autograder: {kind}: {exc}", file=sys.stderr)
+    return EXIT_GRADER
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    jobs = discover(args.paths)
+    problem = _usage_error(args, jobs)
+    if problem:
+        print(f"autograder: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    course_dir = Path.cwd()
+    with contextlib.ExitStack() as stack:
+        try:
+            # What the children must not see: where the grader runs, the course's files, the submissions.
+            hidden = [course_dir, Path(__file__).resolve().parent.parent, *(p.resolve() for p in args.paths),
+                      *([args.reference.resolve()] if args.reference else [])]
+            session = open_session(args, len(jobs), stack, hidden, args.reference or default_reference_dir(course_dir),
+                                   secret_for(args, course_dir))
+        except (GraderError, SecretError) as exc:
+            return setup_failed(exc)
+        except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
+            return setup_failed(exc)
+        try:
+            results = grade_with_progress(session, jobs, args, exercises=args.exercise)
+        except KeyboardInterrupt:
+            return interrupted(args)
+    for r in results:
+        if not args.quiet and not args.out:
+            print(report_text.render(r))
+    try:
+        _write_reports(results, args)
+    except OSError as exc:
+        summary(results)
+        print(f"autograder: graded, but could not write a report: {exc}", file=sys.stderr)
+        return EXIT_GRADER
+    summary(results)
+    return grader_failures(results)
+
+
+def grader_failures(results: list[SubmissionResult]) -> int:
+    failed = [escape(r.submission, 100) for r in results if r.grader_error]
+    if failed:
+        print(f"autograder: the grader failed on {len(failed)} submission(s): {', '.join(failed)} "
+              "(not the students' fault)", file=sys.stderr)
+        return EXIT_GRADER
+    return EXIT_OK
 
 
 def _write_reports(results: list[SubmissionResult], args: argparse.Namespace) -> None:
@@ -185,14 +254,14 @@ def _write_reports(results: list[SubmissionResult], args: argparse.Namespace) ->
         write_junit(results, args.junit)
     if args.csv:
         write_csv(results, args.csv)
-    if args.gradebook:
-        from autograder.gradebook import write_gradebook
-
-        write_gradebook(results, args.gradebook, args.assignment, args.course_id)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "autograde":
+        from autograder.autograde import cmd_autograde
+
+        return cmd_autograde(args)
     return cmd_grade(args)
 
 

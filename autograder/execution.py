@@ -1,49 +1,69 @@
-"""The student's side of grading: run the submitted source and call its functions.
+"""The student's side of grading: run the submitted code and answer the grader's calls.
 
-This module runs wherever the student's code runs (in the grader's process with
-`--no-sandbox`, or inside the sandboxed child). It trusts nothing it gets back: every
-output leaves as .npy bytes (see wire.py) and every failure as a short message that
-points at the student's own line.
+This module runs wherever the student's code runs (in the sandboxed child, or in the
+grader's process with `--no-sandbox`). It trusts nothing the student's code returns: every
+result leaves as a result tree with raw array blobs (values.py), every failure as a short
+message that points at the student's own line ("cell 7, line 3, in f: ...").
+
+A submission arrives as chunks: one per notebook cell (each compiled under a name of its
+own, so tracebacks say which cell), or a single chunk for a .py file. A .py file that fails
+at its top level fails as a whole; a notebook cell that fails stops only itself, as in
+Jupyter, and the student reads why in what the code printed.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.util
 import io
 import linecache
 import sys
+import time
 import traceback
 import warnings
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from autograder.wire import BadValue, to_wire
+from autograder import cells
+from autograder.policy import AUTODIFF_MODULES, autodiff_imports
+from autograder.values import Tracker, encode, unpack
 
-AUTODIFF_MODULES = ("torch", "jax", "jaxlib", "autograd", "tensorflow")
 OUTPUT_CAP = 4000  # characters of the student's prints kept for the report
+MESSAGE_CAP = 300  # characters of one exception's text
+MODES = ("module", "cell", "definitions")
 
 
 @dataclass
 class CallError(Exception):
     """A student function could not produce a result. `kind` drives scoring and wording."""
 
-    kind: str  # missing | not_implemented | exception | bad_return | timeout | crash | load
+    kind: str  # missing | not_implemented | exception | bad_return | timeout | crash | load | skipped
     message: str
 
     def __str__(self) -> str:
         return self.message
 
 
-@dataclass
-class Outputs:
-    """Encoded outputs of one call: field name -> .npy bytes, or why that field is unusable."""
+@dataclass(frozen=True)
+class Chunk:
+    """Code run as one unit: a notebook cell (`cell` is its number, counted as the student
+    sees it) or a whole .py file (`cell` None). `mode`: "module" (a .py file: an error fails
+    the submission), "cell" (an answer cell: runs whole, an error stops this cell only) or
+    "definitions" (a cell the student added: only its imports and definitions run)."""
 
-    arrays: dict[str, bytes] = field(default_factory=dict)
-    bad: dict[str, str] = field(default_factory=dict)
-    extra_keys: list[str] = field(default_factory=list)
-    mutated: list[str] = field(default_factory=list)
-    cache_id: int | None = None
+    code: str
+    filename: str
+    cell: int | None = None
+    mode: str = "module"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "filename": self.filename, "cell": self.cell, "mode": self.mode}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Chunk":
+        return cls(data["code"], data["filename"], data["cell"], data["mode"])
 
 
 def load_failure(detail: str) -> CallError:
@@ -51,35 +71,30 @@ def load_failure(detail: str) -> CallError:
     return CallError("load", f"your code fails before any function is called:\n{detail}")
 
 
-def short_traceback(exc: BaseException, filename: str) -> str:
-    """Only the frames in the student's file, innermost last, then the error line."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
-    lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()[:200]}" for f in frames[-3:]]
-    if isinstance(exc, SyntaxError):
-        lines = [f"  line {exc.lineno}: {(exc.text or '').strip()[:200]}"]
+def exception_text(exc: BaseException) -> str:
     try:
         text = str(exc)
     except Exception:  # noqa: BLE001 - a student's exception whose __str__ fails
         text = "(its message cannot be shown)"
-    if len(text) > 300:  # one message per failed check: a huge one would flood every report
-        text = text[:300] + " [...]"
+    if len(text) > MESSAGE_CAP:  # one message per failed check: a huge one would flood every report
+        text = text[:MESSAGE_CAP] + " [...]"
     name = type(exc).__name__[:100]
-    head = f"{name}: {text}" if text else name
+    return f"{name}: {text}" if text else name
+
+
+def short_traceback(exc: BaseException, places: dict[str, int | None]) -> str:
+    """Only the frames in the student's code (`places`: file name -> notebook cell number,
+    None for a .py file), innermost last, then the error line."""
+    def where(filename: str, line: int | None) -> str:
+        cell = places.get(filename)
+        return f"line {line}" if cell is None else f"cell {cell}, line {line}"
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in places]
+    lines = [f"  {where(f.filename, f.lineno)}, in {f.name}: {(f.line or '').strip()[:200]}" for f in frames[-3:]]
+    if isinstance(exc, SyntaxError) and exc.filename in places:
+        lines = [f"  {where(exc.filename, exc.lineno)}: {(exc.text or '').strip()[:200]}"]
+    head = exception_text(exc)
     return "\n".join([*lines, head]) if lines else head
-
-
-def _snapshot(value: Any) -> Any:
-    return np.array(value, copy=True) if isinstance(value, np.ndarray) else value
-
-
-def _changed(before: Any, after: Any) -> bool:
-    if isinstance(before, np.ndarray):
-        return not (
-            isinstance(after, np.ndarray)
-            and after.shape == before.shape
-            and np.array_equal(after, before, equal_nan=True)
-        )
-    return type(after) is not type(before) or after != before
 
 
 class _Capture(io.StringIO):
@@ -89,35 +104,103 @@ class _Capture(io.StringIO):
         return len(s)
 
 
+class _SourceModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Makes `import name` find modules given as source text (e.g. the course's reference
+    package, loaded into a sandboxed child like a submission)."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self.sources = sources
+
+    def _is_package(self, name: str) -> bool:
+        return any(other.startswith(name + ".") for other in self.sources)
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name not in self.sources:
+            return None
+        return importlib.util.spec_from_loader(name, self, is_package=self._is_package(name))
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        filename = f"<{module.__name__}>"
+        linecache.cache[filename] = (0, None, self.sources[module.__name__].splitlines(True), filename)
+        exec(compile(self.sources[module.__name__], filename, "exec"), module.__dict__)  # noqa: S102
+
+
+def _notebook_helpers(namespace: dict[str, Any]) -> None:
+    """Names a notebook's cells may call that only exist in Jupyter: nothing runs them."""
+    namespace.setdefault("display", lambda *args, **kwargs: None)
+    namespace.setdefault("check", lambda *args, **kwargs: 0.0)  # the in-kernel checks
+
+
 class StudentCode:
     """A submission's namespace plus the calls the grader makes into it."""
 
-    def __init__(self, namespace: dict[str, Any], filename: str, load_error: CallError | None = None) -> None:
-        self.filename = filename
+    def __init__(self, namespace: dict[str, Any], places: dict[str, int | None],
+                 load_error: CallError | None = None) -> None:
         self.namespace = namespace
+        self.places = places  # file name -> notebook cell number (None: a .py file)
         self.load_error = load_error
         self.output = _Capture()
-        self.caches: dict[int, tuple[Any, list[tuple[str, Any, Any]]]] = {}
         self.autodiff_seen: set[str] = set()
+        self.catch: type[BaseException] = Exception  # what a call may raise without stopping the caller
 
     @classmethod
-    def from_source(cls, source: str, filename: str = "submission.py",
-                    catch: type[BaseException] = Exception) -> "StudentCode":
-        """Run the submitted module's top level; a failure there becomes a verdict, not a crash.
+    def load(cls, chunks: list[Chunk], modules: dict[str, str] | None = None,
+             catch: type[BaseException] = Exception) -> "StudentCode":
+        """Run the submission's chunks; a failure there becomes a verdict, not a crash.
         `catch=BaseException` in the sandboxed child, where even sys.exit() is the student's;
         in the grader's own process a KeyboardInterrupt must still stop the grader."""
-        code = cls({"__name__": "submission", "__file__": filename}, filename)
-        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+        code = cls({"__name__": "submission"}, {c.filename: c.cell for c in chunks})
+        code.catch = catch
+        if any(c.cell is not None for c in chunks):
+            _notebook_helpers(code.namespace)
+        finder = _SourceModules(modules or {})
+        for name in finder.sources:
+            sys.modules.pop(name, None)  # a module of the same name loaded before is not this one
+        sys.meta_path.insert(0, finder)
         try:
-            compiled = compile(source, filename, "exec")
-            with code._guard():
-                exec(compiled, code.namespace)  # noqa: S102 - running student code is the job
-        except catch as exc:  # noqa: BLE001
-            code.load_error = load_failure(short_traceback(exc, filename))
+            for chunk in chunks:
+                code._run_chunk(chunk, catch)
+                if code.load_error is not None:
+                    break
+        finally:
+            sys.meta_path.remove(finder)
         return code
 
+    def _run_chunk(self, chunk: Chunk, catch: type[BaseException]) -> None:
+        source = chunk.code
+        try:
+            if chunk.mode != "module":
+                source = cells.strip_magics(source)
+            if chunk.mode == "definitions":
+                source = cells.definitions_only(source)
+            self.autodiff_seen.update(autodiff_imports(source))
+            linecache.cache[chunk.filename] = (len(source), None, source.splitlines(keepends=True), chunk.filename)
+            compiled = compile(source, chunk.filename, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            self._failed(chunk, exc, ran=False)
+            return
+        try:
+            with self._guard():
+                exec(compiled, self.namespace)  # noqa: S102 - running student code is the job
+        except catch as exc:  # noqa: BLE001
+            self._failed(chunk, exc, ran=True)
+
+    def _failed(self, chunk: Chunk, exc: BaseException, ran: bool) -> None:
+        detail = short_traceback(exc, self.places)
+        if chunk.cell is None:  # a .py file: nothing else can run
+            self.load_error = load_failure(detail)
+        elif ran:
+            self.output.write(f"cell {chunk.cell} stopped with an error (the cells after it still ran, as in "
+                              f"Jupyter):\n{detail}\n")
+        else:
+            what = "it is not valid Python" if isinstance(exc, SyntaxError) else f"{type(exc).__name__}"
+            self.output.write(f"cell {chunk.cell} was not run: {what}:\n{detail}\n")
+
     @contextlib.contextmanager
-    def _guard(self):
+    def _guard(self) -> Iterator[None]:
         before = [m for m in AUTODIFF_MODULES if m in sys.modules]
         try:
             with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
@@ -138,10 +221,10 @@ class StudentCode:
         if fn is None:
             raise CallError("missing", f"`{name}` is not defined")
         if not callable(fn):
-            raise CallError("missing", f"`{name}` is not a function (it is a {type(fn).__name__})")
+            raise CallError("missing", f"`{name}` is not a function (it is a {type(fn).__name__[:100]})")
         return fn
 
-    def _call(self, name: str, *args: Any) -> Any:
+    def call(self, name: str, args: list[Any]) -> Any:
         fn = self._function(name)
         try:
             with self._guard():
@@ -151,67 +234,66 @@ class StudentCode:
         except RecursionError:
             raise CallError("exception", f"`{name}` recursed too deeply (RecursionError)") from None
         except Exception as exc:  # noqa: BLE001
-            raise CallError("exception", f"`{name}` raised an error:\n{short_traceback(exc, self.filename)}") from None
-
-    @staticmethod
-    def _encode(out: Outputs, key: str, value: Any) -> None:
-        try:
-            out.arrays[key] = to_wire(value)
-        except BadValue as exc:
-            out.bad[key] = str(exc)
-
-    @staticmethod
-    def _inputs(params: dict[str, Any], **arrays: Any) -> list[tuple[str, Any, Any]]:
-        """(label, object handed to the student, pristine copy) for the mutation check."""
-        given = [(f"params['{k}']", v, _snapshot(v)) for k, v in params.items()]
-        return given + [(k, v, _snapshot(v)) for k, v in arrays.items()]
-
-    @staticmethod
-    def _mutated(inputs: list[tuple[str, Any, Any]], params: dict[str, Any], names: list[str]) -> list[str]:
-        out = [label for label, obj, pristine in inputs if isinstance(obj, np.ndarray) and _changed(pristine, obj)]
-        if list(params) != names or any(params[k] is not obj for (_, obj, _), k in zip(inputs, names)):
-            out.append("the params dict")
-        return out
-
-    def forward(self, exercise: str, params: dict[str, Any], X: np.ndarray, y: np.ndarray) -> Outputs:
-        # Copies: a student who writes into an input must not corrupt the grader's cases.
-        params, X, y = {k: _snapshot(v) for k, v in params.items()}, X.copy(), y.copy()
-        names = list(params)
-        inputs = self._inputs(params, X=X, y=y)
-        result = self._call(f"{exercise}_forward", params, X, y)
-        if not isinstance(result, tuple) or len(result) != 3:
-            what = f"a tuple of {len(result)} values" if isinstance(result, tuple) else type(result).__name__
-            raise CallError("bad_return", f"`{exercise}_forward` must return (y_hat, loss, cache); it returned {what}")
-        out = Outputs(mutated=self._mutated(inputs, params, names))
-        self._encode(out, "y_hat", result[0])
-        self._encode(out, "loss", result[1])
-        out.cache_id = len(self.caches)
-        self.caches[out.cache_id] = (result[2], inputs)
-        return out
-
-    def backward(self, exercise: str, params: dict[str, Any], cache_id: int) -> Outputs:
-        cache, forward_inputs = self.caches[cache_id]
-        params = {k: _snapshot(v) for k, v in params.items()}
-        names = list(params)
-        inputs = self._inputs(params)
-        grads = self._call(f"{exercise}_backward", params, cache)
-        if not isinstance(grads, dict):
-            raise CallError("bad_return", f"`{exercise}_backward` must return a dict of gradients; it returned {type(grads).__name__}")
-        out = Outputs(mutated=self._mutated(inputs, params, names))
-        # Inputs of the forward call may sit in the cache and be modified by backward.
-        out.mutated += [f"{label} (after backward)" for label, obj, pristine in forward_inputs
-                        if isinstance(obj, np.ndarray) and _changed(pristine, obj) and label in ("X", "y")]
-        for key, value in grads.items():
-            if key in names:
-                self._encode(out, key, value)
-            else:
-                out.extra_keys.append(repr(key))
-        return out
-
-    def sigmoid(self, z: np.ndarray) -> Outputs:
-        out = Outputs()
-        self._encode(out, "sigmoid", self._call("sigmoid", z.copy()))
-        return out
+            raise CallError("exception", f"`{name}` raised an error:\n{short_traceback(exc, self.places)}") from None
+        except self.catch as exc:  # noqa: BLE001 - in the sandboxed child: SystemExit, KeyboardInterrupt, ...
+            raise CallError("exception", f"your code raised {type(exc).__name__[:100]} (functions must return, "
+                                         f"not exit):\n{short_traceback(exc, self.places)}") from None
 
     def has(self, name: str) -> bool:
         return self.load_error is None and callable(self.namespace.get(name))
+
+
+def _refers_to(tree: Any, calls: set[int]) -> bool:
+    """Does an argument tree use the result of one of `calls`?"""
+    if isinstance(tree, dict):
+        (kind, body), = tree.items()
+        if kind == "r":
+            return body[0] in calls
+        if kind in ("d",):
+            return any(_refers_to(v, calls) for _, v in body)
+        if kind in ("l", "t"):
+            return any(_refers_to(v, calls) for v in body)
+    return False
+
+
+def _encoded(value: Any, spec: Any, catch: type[BaseException]) -> tuple[dict[str, Any], list[bytes]]:
+    blobs: list[bytes] = []
+    try:
+        return encode(value, spec, blobs), blobs
+    except catch as exc:  # noqa: BLE001 - e.g. a tuple subclass whose __len__ raises
+        return {"bad": f"cannot be read: {exception_text(exc)}"}, []
+
+
+def run_batch(code: StudentCode, calls: list[dict[str, Any]], blobs: list[bytes]) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
+    """Answers a batch of calls in order, one (header, blobs) response per call as soon as
+    it returns. A call that uses the result of a failed call is skipped."""
+    earlier: list[Any] = []
+    failed: set[int] = set()
+    tracker = Tracker()
+    for index, call in enumerate(calls):
+        earlier.append(None)
+        if call.get("skip") or _refers_to({"l": call["args"]}, failed):
+            failed.add(index)
+            yield {"ok": False, "kind": "skipped", "message": "not run: an earlier call failed"}, []
+            continue
+        try:
+            args = [unpack(a, blobs, earlier) for a in call["args"]]
+        except code.catch as exc:  # noqa: BLE001 - the student's object (e.g. a cache) cannot be indexed
+            failed.add(index)
+            yield {"ok": False, "kind": "skipped", "message": f"not run: {exception_text(exc)}"}, []
+            continue
+        for tree, arg in zip(call["args"], args):
+            tracker.add(tree, arg)
+        start = time.monotonic()
+        try:
+            value = code.call(call["fn"], args)
+        except CallError as err:
+            failed.add(index)
+            yield {"ok": False, "kind": err.kind, "message": err.message, "seconds": time.monotonic() - start}, []
+            continue
+        seconds = time.monotonic() - start
+        tree, out = _encoded(value, call["ret"], code.catch)
+        if "bad" in tree:
+            failed.add(index)  # e.g. a forward that returned 2 values: its cache cannot be used
+        earlier[index] = value
+        yield {"ok": True, "result": tree, "mutated": tracker.newly_changed(), "seconds": seconds}, out

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
+
+from autograder.secret import CourseSecret
 
 Value = float | np.ndarray
 Params = dict[str, Value]
@@ -64,15 +67,43 @@ class Points:
     sigmoid: float = 1.0
 
 
+def _distinct(d: Dims) -> bool:
+    """Diagnosis needs n, k, m pairwise distinct and no two of them in ratio 2 (a factor 2
+    would read as m/n), with m odd >= 3: at m = 1 "missing 1/m" vanishes, at k = n a
+    transposed dW1 keeps its shape."""
+    sizes = [d.n, d.k, d.m] if d.k > 1 else [d.n, d.m] if d.n > 1 else [d.m]
+    pairs = [(a, b) for i, a in enumerate(sizes) for b in sizes[i + 1:]]
+    return d.m % 2 == 1 and d.m >= 3 and all(a != b and a != 2 * b and b != 2 * a for a, b in pairs)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A kind of test case: the notebook shows `public`; graded runs draw n, k and m from
+    the inclusive ranges (with the course secret) until `accept` holds."""
+
+    name: str
+    public: Dims
+    n: tuple[int, int]
+    k: tuple[int, int]
+    m: tuple[int, int]
+    accept: Callable[[Dims], bool] = lambda d: True
+
+    def draw(self, rng: np.random.Generator) -> Dims:
+        for _ in range(1000):
+            d = Dims(*(int(rng.integers(lo, hi + 1)) for lo, hi in (self.n, self.k, self.m)))
+            if self.accept(d):
+                return d
+        raise ValueError(f"case family {self.name!r} accepts none of its draws")
+
+
 @dataclass(frozen=True)
 class Exercise:
     name: str
     title: str
     params: tuple[ParamSpec, ...]
-    shapes: tuple[Dims, ...]
-    # n, k, m pairwise distinct and m odd >= 3: at m = 1 "missing 1/m" vanishes, at k = n
-    # a transposed dW1 keeps its shape.
-    diagnosis_shape: Dims
+    # The first family is the diagnosis case (see _distinct): its failures make the best
+    # messages, so it runs first; the others are edge shapes (m = 1, n = 1, k = n, ...).
+    families: tuple[Family, ...]
     needs_sigmoid: bool = False
     points: Points = field(default_factory=Points)
     tolerance: Tolerance = field(default_factory=Tolerance)
@@ -96,10 +127,11 @@ class Exercise:
     def x_shape(self, dims: Dims) -> tuple[int, int]:
         return (dims.n, dims.m)
 
-    def all_shapes(self) -> tuple[Dims, ...]:
-        """Test shapes with the diagnosis shape first: its failures make the best messages."""
-        rest = tuple(d for d in self.shapes if d != self.diagnosis_shape)
-        return (self.diagnosis_shape, *rest)
+    def shapes(self, secret: CourseSecret | None = None) -> list[Dims]:
+        """The test shapes, diagnosis first: public ones, or drawn with the course secret."""
+        if secret is None:
+            return [f.public for f in self.families]
+        return [f.draw(np.random.default_rng(secret.seed("shape", self.name, f.name))) for f in self.families]
 
     def max_points(self) -> float:
         p = self.points
@@ -113,12 +145,12 @@ _TWO_LAYER_PARAMS = (
     ParamSpec("w2", (1, "k")),
     ParamSpec("b2", ()),
 )
-_TWO_LAYER_SHAPES = (
-    Dims(4, 3, 7),  # diagnosis: pairwise distinct, m odd
-    Dims(1, 3, 5),  # n = 1
-    Dims(3, 4, 1),  # m = 1
-    Dims(3, 3, 5),  # k = n
-    Dims(2, 5, 9),  # wide hidden layer
+_TWO_LAYER_FAMILIES = (
+    Family("diagnosis", Dims(4, 3, 7), n=(2, 6), k=(2, 6), m=(3, 13), accept=_distinct),
+    Family("n = 1", Dims(1, 3, 5), n=(1, 1), k=(2, 6), m=(2, 9), accept=lambda d: d.k != d.m),
+    Family("m = 1", Dims(3, 4, 1), n=(2, 6), k=(2, 6), m=(1, 1), accept=lambda d: d.n != d.k),
+    Family("k = n", Dims(3, 3, 5), n=(2, 6), k=(2, 6), m=(2, 9), accept=lambda d: d.k == d.n != d.m),
+    Family("wide hidden layer", Dims(2, 5, 9), n=(1, 3), k=(5, 9), m=(5, 13), accept=lambda d: d.k != d.m),
 )
 
 EXERCISES: dict[str, Exercise] = {
@@ -128,32 +160,37 @@ EXERCISES: dict[str, Exercise] = {
             name="univariate",
             title="Univariate linear regression",
             params=(ParamSpec("w", ()), ParamSpec("b", ())),
-            shapes=(Dims(1, 1, 7), Dims(1, 1, 1), Dims(1, 1, 4)),
-            diagnosis_shape=Dims(1, 1, 7),
+            families=(
+                Family("diagnosis", Dims(1, 1, 7), n=(1, 1), k=(1, 1), m=(3, 13), accept=_distinct),
+                Family("m = 1", Dims(1, 1, 1), n=(1, 1), k=(1, 1), m=(1, 1)),
+                Family("m even", Dims(1, 1, 4), n=(1, 1), k=(1, 1), m=(2, 12), accept=lambda d: d.m % 2 == 0),
+            ),
             forward_formula="y_hat = w x + b",
         ),
         Exercise(
             name="multivariate",
             title="Multivariate linear regression",
             params=(ParamSpec("w", (1, "n")), ParamSpec("b", ())),
-            shapes=(Dims(4, 1, 7), Dims(1, 1, 5), Dims(3, 1, 1), Dims(5, 1, 3)),
-            diagnosis_shape=Dims(4, 1, 7),
+            families=(
+                Family("diagnosis", Dims(4, 1, 7), n=(2, 6), k=(1, 1), m=(3, 13), accept=_distinct),
+                Family("n = 1", Dims(1, 1, 5), n=(1, 1), k=(1, 1), m=(2, 9)),
+                Family("m = 1", Dims(3, 1, 1), n=(2, 6), k=(1, 1), m=(1, 1)),
+                Family("n > m", Dims(5, 1, 3), n=(4, 8), k=(1, 1), m=(2, 3)),
+            ),
             forward_formula="y_hat = w X + b",
         ),
         Exercise(
             name="two_layer_linear",
             title="Two-layer linear network",
             params=_TWO_LAYER_PARAMS,
-            shapes=_TWO_LAYER_SHAPES,
-            diagnosis_shape=Dims(4, 3, 7),
+            families=_TWO_LAYER_FAMILIES,
             forward_formula="Z = W1 X + b1; y_hat = w2 Z + b2",
         ),
         Exercise(
             name="sigmoid_mlp",
             title="Two-layer sigmoid MLP",
             params=_TWO_LAYER_PARAMS,
-            shapes=_TWO_LAYER_SHAPES,
-            diagnosis_shape=Dims(4, 3, 7),
+            families=_TWO_LAYER_FAMILIES,
             needs_sigmoid=True,
             forward_formula="Z = W1 X + b1; A = sigmoid(Z); y_hat = w2 A + b2",
         ),
@@ -172,13 +209,18 @@ class Case:
     y: np.ndarray
 
 
-def _seed(*parts: object) -> int:
+def _public_seed(*parts: object) -> int:
     # crc32 rather than hash(): stable across processes and Python versions.
     return zlib.crc32("/".join(map(str, parts)).encode())
 
 
-def make_case(exercise: Exercise, dims: Dims, salt: str = "grade") -> Case:
-    rng = np.random.default_rng(_seed(exercise.name, dims, salt))
+def _rng(secret: CourseSecret | None, *parts: object) -> np.random.Generator:
+    return np.random.default_rng(_public_seed(*parts) if secret is None else secret.seed("values", *parts))
+
+
+def make_case(exercise: Exercise, dims: Dims, secret: CourseSecret | None = None) -> Case:
+    """The inputs for one shape: public (seeded by the names) or graded (by the secret)."""
+    rng = _rng(secret, exercise.name, dims, "grade")
     params: Params = {}
     for p in exercise.params:
         if p.is_scalar:
@@ -190,19 +232,14 @@ def make_case(exercise: Exercise, dims: Dims, salt: str = "grade") -> Case:
     return Case(exercise.name, dims, params, X, y)
 
 
-def cases(exercise: Exercise) -> list[Case]:
-    return [make_case(exercise, d) for d in exercise.all_shapes()]
-
-
-def sigmoid_inputs() -> list[np.ndarray]:
-    """Inputs for checking sigmoid: a scalar-like, a matrix, and large magnitudes where a
-    naive 1/(1+exp(-z)) still returns the right value (with an overflow warning)."""
-    rng = np.random.default_rng(_seed("sigmoid"))
-    return [
-        rng.normal(size=(3, 5)) * 3,
-        np.array([[-30.0, -5.0, 0.0, 5.0, 30.0]]),
-        rng.normal(size=(1, 1)),
-    ]
+def sigmoid_inputs(secret: CourseSecret | None = None) -> list[np.ndarray]:
+    """Inputs for checking sigmoid: a matrix, large magnitudes (where a naive
+    1/(1+exp(-z)) still returns the right value, with an overflow warning) and a (1, 1)."""
+    rng = _rng(secret, "sigmoid")
+    rows, cols = (3, 5) if secret is None else (int(rng.integers(2, 6)), int(rng.integers(3, 8)))
+    large = np.array([[-30.0, -5.0, 0.0, 5.0, 30.0]]) if secret is None else \
+        np.sort(rng.uniform(-40, 40, size=(1, 6)), axis=1)
+    return [rng.normal(size=(rows, cols)) * 3, large, rng.normal(size=(1, 1))]
 
 
 def markdown_table() -> str:
@@ -211,7 +248,7 @@ def markdown_table() -> str:
     for ex in EXERCISES.values():
         params = ", ".join(f"`{p.name}` {'scalar' if p.is_scalar else '(' + ', '.join(map(str, p.symbols)) + ')'}"
                            for p in ex.params)
-        shapes = ", ".join(f"({d.n}, {d.k}, {d.m})" for d in ex.all_shapes())
+        shapes = ", ".join(f"({d.n}, {d.k}, {d.m})" for d in ex.shapes())
         rows.append(f"| `{ex.name}` | `{ex.forward_formula}` | {params} | {shapes} | {ex.max_points():g} |")
     return "\n".join(rows)
 

@@ -3,20 +3,22 @@
 The reference implementation (instructors only) is the primary oracle when it is present;
 otherwise (a student's machine) torch.autograd is. Finite differences and torch check it:
 if the oracles ever disagree, the grader is wrong, not the student, and grading stops.
+The reference is code from the course directory: it runs like a submission, behind the
+`Student` interface (reference.py), and its answers are checked like one's.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 
-from autograder import finite_diff, torch_oracle
+from autograder import contract, finite_diff, torch_oracle
 from autograder.compare import relative_error
+from autograder.contract import Returned
 from autograder.exercises import EXERCISES, Case, Dims, Exercise, Params, make_case
+from autograder.secret import CourseSecret
+from autograder.student import Call, CallError, Reply, Student
+from autograder.values import Array, Items, Text
 
 ORACLE_AGREEMENT = 1e-7  # normwise; the grading tolerance is 1e-5
 DESCENT_STEPS = 8
@@ -36,6 +38,14 @@ class MutantValues:
 
 
 @dataclass(frozen=True)
+class Mutant:
+    index: int
+    description: str
+    forward: bool
+    backward: bool
+
+
+@dataclass(frozen=True)
 class Expected:
     case: Case
     y_hat: np.ndarray
@@ -45,104 +55,125 @@ class Expected:
     mutants: tuple[MutantValues, ...] = ()
 
 
-def load_reference(directory: Path) -> tuple[ModuleType, ModuleType | None]:
-    """Import reference/ as the package `reference` from a path (it is not installed)."""
-    init = directory / "__init__.py"
-    if not init.is_file():
-        raise GraderError(f"no reference implementation at {directory}")
-    spec = importlib.util.spec_from_file_location("reference", init, submodule_search_locations=[str(directory)])
-    assert spec is not None and spec.loader is not None
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["reference"] = package
-    spec.loader.exec_module(package)
-    backprop = importlib.import_module("reference.backprop")
-    mutants = importlib.import_module("reference.mutants") if (directory / "mutants.py").is_file() else None
-    return backprop, mutants
+def _reference_failed(what: str, exercise: Exercise, case: Case, error: object) -> GraderError:
+    return GraderError(f"the reference implementation fails ({what}) on {exercise.name} at {case.dims}: {error}")
 
 
-def default_reference_dir() -> Path | None:
-    """./reference, else the checkout this package runs from (editable install)."""
-    for candidate in (Path.cwd() / "reference", Path(__file__).resolve().parent.parent / "reference"):
-        if (candidate / "backprop.py").is_file():
-            return candidate
-    return None
-
-
-def _as_float_grads(grads: dict) -> dict[str, np.ndarray]:
-    return {k: np.asarray(v, dtype=np.float64) for k, v in grads.items()}
+def _grads(ex: Exercise, out: Returned) -> dict[str, np.ndarray]:
+    return {p: out.values[p].reshape(()) if ex.param(p).is_scalar else out.values[p] for p in ex.param_names}
 
 
 @dataclass
 class Oracles:
-    reference: ModuleType | None = None
-    mutants: ModuleType | None = None
+    reference: Student | None = None  # the reference and its known-wrong variants (reference.py)
+    secret: CourseSecret | None = None  # None: the public inputs the notebooks show
     _cache: dict[tuple[str, Dims], Expected] = field(default_factory=dict)
     _descent: dict[str, list[float]] = field(default_factory=dict)
-
-    @classmethod
-    def from_reference_dir(cls, directory: Path | None) -> "Oracles":
-        if directory is None:
-            return cls()
-        backprop, mutants = load_reference(directory)
-        return cls(reference=backprop, mutants=mutants)
+    _mutants: dict[str, list[Mutant]] = field(default_factory=dict)
 
     @property
     def primary(self) -> str:
         return "reference" if self.reference is not None else "torch.autograd"
 
-    def _loss_fn(self, exercise: Exercise, case: Case):
-        if self.reference is not None:
-            forward = getattr(self.reference, exercise.forward_name)
-            return lambda p: float(forward(p, case.X, case.y)[1])
-        return lambda p: torch_oracle.loss(exercise.name, p, case.X, case.y)
+    @property
+    def secret_digest(self) -> str:
+        return "public" if self.secret is None else self.secret.digest
 
-    def _compute(self, exercise: Exercise, case: Case) -> Expected:
-        t_y_hat, t_loss, t_grads = torch_oracle.case_result(case)
-        oracles = {"torch.autograd": t_grads}
-        y_hat, loss, grads = t_y_hat, t_loss, t_grads
+    def _reference_values(self, ex: Exercise, case: Case) -> tuple[np.ndarray, float, dict[str, np.ndarray]]:
+        assert self.reference is not None
+        fwd, bwd = contract.forward_backward(self.reference, ex.name, case.params, case.X, case.y, ex.param_names)
+        if not isinstance(fwd, Returned) or not {"y_hat", "loss"} <= set(fwd.values):
+            raise _reference_failed("forward", ex, case, fwd)
+        if not isinstance(bwd, Returned) or not set(ex.param_names) <= set(bwd.values):
+            raise _reference_failed("backward", ex, case, bwd)
+        return fwd.values["y_hat"], float(fwd.values["loss"].reshape(())), _grads(ex, bwd)
+
+    def _reference_fd(self, ex: Exercise, case: Case) -> dict[str, np.ndarray]:
+        def losses(points: list[Params]) -> list[float]:
+            try:
+                return contract.losses(self.reference, ex.name, points, case.X, case.y)
+            except CallError as err:
+                raise _reference_failed("finite differences", ex, case, err) from None
+
+        return finite_diff.full_gradient_batched(losses, case.params)
+
+    def _compute(self, ex: Exercise, case: Case) -> Expected:
+        y_hat, loss, grads = torch_oracle.case_result(case)
+        oracles = {"torch.autograd": grads}
         if self.reference is not None:
-            y_hat, loss, cache = getattr(self.reference, exercise.forward_name)(case.params, case.X, case.y)
-            grads = _as_float_grads(getattr(self.reference, exercise.backward_name)(case.params, cache))
-            oracles = {"reference": grads, **oracles}
-        oracles["finite differences"] = finite_diff.full_gradient(self._loss_fn(exercise, case), case.params)
+            y_hat_t = y_hat
+            y_hat, loss, grads = self._reference_values(ex, case)
+            oracles = {"reference": grads, **oracles, "finite differences": self._reference_fd(ex, case)}
+            if y_hat.shape != y_hat_t.shape or relative_error(y_hat, y_hat_t) > ORACLE_AGREEMENT:
+                raise GraderError(f"reference and torch forwards disagree on {ex.name} at {case.dims}")
+        else:
+            oracles["finite differences"] = finite_diff.full_gradient(
+                lambda p: torch_oracle.loss(ex.name, p, case.X, case.y), case.params)
         for name, g in oracles.items():
-            for p in exercise.param_names:
-                err = relative_error(g[p], grads[p])
-                if err > ORACLE_AGREEMENT or np.shape(g[p]) != np.shape(grads[p]):
-                    raise GraderError(f"oracles disagree on {exercise.name} {p} at {case.dims}: {name} is off by {err:.2e}")
-        if relative_error(np.asarray(y_hat), t_y_hat) > ORACLE_AGREEMENT:
-            raise GraderError(f"reference and torch forwards disagree on {exercise.name} at {case.dims}")
-        return Expected(case, np.asarray(y_hat, float), float(loss), grads, oracles, self._mutant_values(exercise, case))
+            for p in ex.param_names:
+                if np.shape(g[p]) != np.shape(grads[p]) or relative_error(g[p], grads[p]) > ORACLE_AGREEMENT:
+                    raise GraderError(f"oracles disagree on {ex.name} {p} at {case.dims}: {name} is off by "
+                                      f"{relative_error(g[p], grads[p]) if np.shape(g[p]) == np.shape(grads[p]) else 'shape'}")
+        return Expected(case, np.asarray(y_hat, float), float(loss), grads, oracles, self._mutant_values(ex, case))
 
-    def _mutant_values(self, exercise: Exercise, case: Case) -> tuple[MutantValues, ...]:
-        if self.mutants is None or self.reference is None:
+    def mutants(self, ex: Exercise) -> list[Mutant]:
+        """The exercise's known-wrong variants: descriptions and which halves they change."""
+        if self.reference is None:
+            return []
+        if ex.name not in self._mutants:
+            count, = self.reference.run([Call("mutant_count", (ex.name,), ("exercise",))])
+            n = int(count.result.value) if not isinstance(count, CallError) and isinstance(count.result, Array) else 0
+            calls = [c for i in range(n) for c in (Call("mutant_description", (ex.name, i), ("exercise", "index"), "s"),
+                                                    Call("mutant_parts", (ex.name, i), ("exercise", "index")))]
+            out = self.reference.run(calls)
+            found = []
+            for i in range(n):
+                text, parts = out[2 * i], out[2 * i + 1]
+                if isinstance(text, CallError) or not isinstance(text.result, Text) or isinstance(parts, CallError) \
+                        or not isinstance(parts.result, Array) or parts.result.value.shape != (2,):
+                    raise GraderError(f"the reference's known-wrong variant {i} of {ex.name} cannot be read")
+                found.append(Mutant(i, text.result.text, bool(parts.result.value[0]), bool(parts.result.value[1])))
+            self._mutants[ex.name] = found
+        return self._mutants[ex.name]
+
+    def _mutant_values(self, ex: Exercise, case: Case) -> tuple[MutantValues, ...]:
+        mutants = self.mutants(ex)
+        if not mutants:
             return ()
-        cache = getattr(self.reference, exercise.forward_name)(case.params, case.X, case.y)[2]
-        out = []
-        for m in self.mutants.MUTANTS:
-            if m.exercise != exercise.name:
-                continue
+        args, names = (case.params, case.X, case.y), ("params", "X", "y")
+        calls = [Call(f"mutant_{half}", (ex.name, m.index, *args), ("exercise", "index", *names),
+                      ["t", "a", "a"] if half == "forward" else "d")
+                 for m in mutants for half in ("forward", "backward")]
+        out = self.reference.run(calls)
+        values = []
+        for m, fwd, bwd in zip(mutants, out[0::2], out[1::2]):
             y_hat = loss = grads = None
-            if m.forward is not None:
-                y_hat, loss = m.forward(case.params, case.X, case.y)
-            if m.backward is not None:
-                grads = _as_float_grads(m.backward(case.params, cache))
-            out.append(MutantValues(m.description, None if y_hat is None else np.asarray(y_hat, float), loss, grads))
-        return tuple(out)
+            if m.forward and isinstance(fwd, Reply) and isinstance(fwd.result, Items):
+                first, second = fwd.result.items
+                if isinstance(first, Array) and isinstance(second, Array):
+                    y_hat, loss = first.value, float(second.value.reshape(()))
+            if m.backward:
+                try:
+                    grads = _grads(ex, contract.as_backward(bwd, "mutant", ex.param_names))
+                except (CallError, KeyError):
+                    raise _reference_failed(f"known-wrong variant {m.index}", ex, case, bwd) from None
+            values.append(MutantValues(m.description, y_hat, loss, grads))
+        return tuple(values)
 
     def expected(self, exercise: Exercise, dims: Dims) -> Expected:
         key = (exercise.name, dims)
         if key not in self._cache:
-            self._cache[key] = self._compute(exercise, make_case(exercise, dims))
+            self._cache[key] = self._compute(exercise, make_case(exercise, dims, self.secret))
         return self._cache[key]
 
     def all_expected(self, exercise: Exercise) -> list[Expected]:
-        return [self.expected(exercise, d) for d in exercise.all_shapes()]
+        """Every test case of the exercise, the diagnosis case first."""
+        return [self.expected(exercise, d) for d in exercise.shapes(self.secret)]
 
     def descent_losses(self, exercise: Exercise) -> list[float]:
         """Losses of DESCENT_STEPS steps of gradient descent from the diagnosis case."""
         if exercise.name not in self._descent:
-            case = make_case(exercise, exercise.diagnosis_shape)
+            case = self.all_expected(exercise)[0].case
             params, losses = dict(case.params), []
             for _ in range(DESCENT_STEPS):
                 _, loss, grads = torch_oracle.forward_and_gradients(exercise.name, params, case.X, case.y)

@@ -23,10 +23,11 @@ import numpy as np
 
 from autograder import report_text
 from autograder.checks import grade_exercise
-from autograder.execution import AUTODIFF_MODULES, StudentCode
+from autograder.execution import StudentCode
 from autograder.exercises import EXERCISES
 from autograder.expected import GraderError, Oracles
-from autograder.policy import autodiff_imports
+from autograder.policy import AUTODIFF_MODULES, autodiff_imports
+from autograder.reference import reference_student
 from autograder.student import InProcessStudent
 from autograder.verdicts import ExerciseResult, SubmissionResult
 
@@ -39,11 +40,11 @@ class _KernelCode(StudentCode):
     name, so the traceback filter follows the file of the function being called: the
     student then sees frames (and line numbers) of the cell that defines it."""
 
-    def _call(self, name: str, *args: Any) -> Any:
+    def call(self, name: str, args: list[Any]) -> Any:
         code = getattr(self.namespace.get(name), "__code__", None)
         if code is not None:
-            self.filename = code.co_filename
-        return super()._call(name, *args)
+            self.places = {code.co_filename: None}
+        return super().call(name, args)
 
 
 def _autodiff_in_kernel(namespace: dict[str, Any]) -> list[str]:
@@ -65,8 +66,11 @@ class NotebookStudent(InProcessStudent):
     """The grader's Student interface on a live namespace (the notebook's globals())."""
 
     def __init__(self, namespace: dict[str, Any]) -> None:  # noqa: D107 - no source to run
-        self.code = _KernelCode(namespace, "<notebook>")
+        self.code = _KernelCode(namespace, {})
         self.static_autodiff = _autodiff_in_kernel(namespace)
+
+    def autodiff_modules(self) -> list[str]:
+        return sorted(set(self.static_autodiff) | set(self.code.autodiff_modules_loaded()))
 
 
 def find_reference(start: Path | None = None) -> Path:
@@ -115,7 +119,7 @@ def check(exercise: str, group: str, namespace: dict[str, Any], reference: bool 
     if group not in GROUP_TITLES:
         raise ValueError(f"unknown check group {group!r}: one of {', '.join(GROUP_TITLES)}")
     with _quiet():
-        oracles = Oracles.from_reference_dir(find_reference()) if reference else Oracles()
+        oracles = Oracles(reference=reference_student(find_reference())) if reference else Oracles()
         student = NotebookStudent(namespace)
         result = grade_exercise(ex, student, oracles)
     if not any(v.group == group for v in result.verdicts):

@@ -2,13 +2,15 @@
 
 A frame is: total length (u32), header length (u32), the UTF-8 JSON header, then the blobs
 whose sizes the header lists under "sizes". Arrays travel as blobs in the wire format
-(wire.py); nothing is ever pickled. The reader bounds every length before allocating, and
-the grader's side validates every header field it uses (see sandbox.py): the child runs
-student code, so a frame from it may be anything.
+(wire.py); nothing is ever pickled. The child runs student code, so a frame from it may be
+anything: the reader bounds every length before allocating, parses the header with limits
+on its size, its nesting and the length of every number, and checks the blob sizes; the
+grader validates every field it then uses (values.py, sandbox.py).
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import struct
@@ -17,6 +19,9 @@ from typing import Any
 
 WORKER_FAILED = 70  # exit status of a child whose serving loop itself broke (not the student's exit)
 MAX_FRAME = 32 * 1024 * 1024  # far above any honest response (arrays are capped in wire.py)
+MAX_HEADER = 256 * 1024  # a header describes a few dozen values; a submission's source is a blob
+MAX_DEPTH = 16
+MAX_NUMBER = 40  # characters of one JSON number
 _LEN = struct.Struct("<II")
 
 
@@ -49,7 +54,9 @@ def _read_exact(fd: int, n: int, deadline: float | None, poller: select.poll) ->
     while left:
         if deadline is not None:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not poller.poll(remaining * 1000):
+            # At the deadline, one last look without waiting: an answer already in the pipe
+            # counts even if this thread was slow to read it (another thread held the GIL).
+            if not poller.poll(max(remaining, 0) * 1000):
                 raise Timeout("no answer before the deadline")
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
@@ -59,19 +66,57 @@ def _read_exact(fd: int, n: int, deadline: float | None, poller: select.poll) ->
     return b"".join(chunks)
 
 
+def _number(text: str) -> float | int:
+    if len(text) > MAX_NUMBER:
+        raise ValueError("number too long")
+    if not any(c in text for c in ".eE"):
+        return int(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _refuse(name: str) -> None:
+    raise ValueError(f"{name} is not allowed")
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth, iteratively (a hostile header may be deep), stopping past `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_header(data: bytes) -> dict[str, Any]:
+    """A JSON object within the limits above, or ProtocolError."""
+    if len(data) > MAX_HEADER:
+        raise ProtocolError("frame header too long")
+    try:
+        header = json.loads(data.decode("utf-8"), parse_int=_number, parse_float=_number, parse_constant=_refuse)
+    except (UnicodeDecodeError, ValueError, RecursionError, MemoryError):
+        raise ProtocolError("frame header is not JSON within limits") from None
+    if not isinstance(header, dict) or _depth(header) > MAX_DEPTH:
+        raise ProtocolError("frame header is not a JSON object within limits")
+    return header
+
+
 def read_frame(fd: int, deadline: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
     """Returns (header, blobs). `deadline` is a time.monotonic() value, or None to block."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     total, head_len = _LEN.unpack(_read_exact(fd, _LEN.size, deadline, poller))
-    if not 4 <= total <= MAX_FRAME or head_len > total - 4:
+    if not 4 <= total <= MAX_FRAME or head_len > min(total - 4, MAX_HEADER):
         raise ProtocolError(f"bad frame length {total}")
     body = _read_exact(fd, total - 4, deadline, poller)
-    try:
-        header = json.loads(body[:head_len])
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ProtocolError("frame header is not JSON") from None
-    sizes = header.get("sizes") if isinstance(header, dict) else None
+    header = parse_header(body[:head_len])
+    sizes = header.get("sizes")
     if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes) \
             or sum(sizes) != total - 4 - head_len:
         raise ProtocolError("frame blobs do not match the header")

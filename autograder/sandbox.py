@@ -29,16 +29,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 import autograder
-from autograder.execution import AUTODIFF_MODULES, OUTPUT_CAP, CallError, Outputs, load_failure
-from autograder.exercises import EXERCISES
-from autograder.policy import autodiff_imports
+from autograder.execution import OUTPUT_CAP, CallError, Chunk, load_failure
+from autograder.policy import AUTODIFF_MODULES
 from autograder.protocol import WORKER_FAILED, Closed, ProtocolError, Timeout, read_frame, write_frame
-from autograder.student import Returned, decode
+from autograder.student import Batch, Call, Outcome
 from autograder.text import escape
-from autograder.wire import to_wire
+from autograder.values import Array
 
 GRADER_MOUNT = "/opt/grader"
 BOOT = "import sys; sys.path.insert(0, {path!r}); from autograder.worker import main; main()"
@@ -355,11 +353,11 @@ class SandboxPool:
         the protection level recorded in every result. Raises SandboxUnavailable."""
         targets = _probe_targets(hidden)
         source = _PROBE.format(hidden=targets)
-        with SandboxedStudent(source, "probe.py", self) as probe:
-            try:
-                seen = probe.sigmoid(np.zeros(1)).values.get("sigmoid")
-            except CallError as err:
-                raise SandboxUnavailable(f"the sandbox does not run code: {err}") from None
+        with SandboxedStudent([Chunk(source, "probe.py")], self) as probe:
+            outcome, = probe.run([Call("probe", (), (), "a")])
+        if isinstance(outcome, CallError):
+            raise SandboxUnavailable(f"the sandbox does not run code: {outcome}")
+        seen = outcome.result.value if isinstance(outcome.result, Array) else None
         if seen is None or seen.shape != (3,):
             raise SandboxUnavailable("the sandbox's self-test returned nothing")
         if seen[1]:
@@ -390,7 +388,7 @@ _PROBE = """
 import os, socket
 import numpy as np
 
-def sigmoid(z):
+def probe():
     others = [name for _, name in socket.if_nameindex() if name != "lo"]
     visible = [p for p in {hidden!r} if os.path.exists(p)]
     return np.array([os.getuid(), len(others), len(visible)], dtype=float)
@@ -398,37 +396,6 @@ def sigmoid(z):
 
 
 # --- the Student the checks talk to ------------------------------------------------------
-
-class Garbled(Exception):
-    """The child answered with something that is not a well-formed response."""
-
-
-def _strings(value: Any, limit: int = 20) -> list[str]:
-    if not isinstance(value, list) or len(value) > limit or not all(isinstance(v, str) for v in value):
-        raise Garbled("expected a short list of strings")
-    return [escape(v, 200) for v in value]
-
-
-def outputs_from(header: dict[str, Any], blobs: list[bytes], allowed: set[str]) -> Outputs:
-    """A validated Outputs from a child's response (raises CallError for the student's own
-    errors, Garbled for anything malformed)."""
-    if header.get("ok") is False:
-        kind, message = header.get("kind"), header.get("message")
-        if kind not in CHILD_ERROR_KINDS or not isinstance(message, str):
-            raise Garbled("malformed error")
-        raise CallError(kind, escape(message, 1500))
-    keys, bad, cache_id = header.get("keys"), header.get("bad"), header.get("cache_id")
-    if header.get("ok") is not True or not isinstance(keys, list) or len(keys) != len(blobs) \
-            or not set(keys) <= allowed or len(set(keys)) != len(keys):
-        raise Garbled("malformed result")
-    if not isinstance(bad, dict) or not set(bad) <= allowed or not all(isinstance(v, str) for v in bad.values()):
-        raise Garbled("malformed result")
-    if cache_id is not None and (type(cache_id) is not int or cache_id < 0):
-        raise Garbled("malformed cache id")
-    return Outputs(arrays=dict(zip(keys, blobs)), bad={k: escape(v, 500) for k, v in bad.items()},
-                   extra_keys=_strings(header.get("extra_keys")), mutated=_strings(header.get("mutated")),
-                   cache_id=cache_id)
-
 
 def _describe_end(status: dict[str, Any] | None, fn: str, limits: Limits) -> str:
     if status is None:
@@ -460,16 +427,15 @@ def _describe_end(status: dict[str, Any] | None, fn: str, limits: Limits) -> str
 
 _MALFORMED = ("while {fn} ran, your code's process sent the grader a malformed answer (did it write to the "
               "grader's pipe?); it was stopped, and the remaining checks ran in a fresh process")
+_AFTER = "not run: {fn} was stopped in the same process just before it (the remaining checks ran in a fresh process)"
 
 
 class SandboxedStudent:
     """One submission, run in a child of a pooled sandbox. Implements `Student`."""
 
-    def __init__(self, source: str, filename: str, pool: SandboxPool) -> None:
-        self.source, self.filename, self.pool = source, filename, pool
+    def __init__(self, chunks: list[Chunk], pool: SandboxPool, modules: dict[str, str] | None = None) -> None:
+        self.chunks, self.modules, self.pool = chunks, modules or {}, pool
         self.limits = pool.limits
-        self.static_autodiff = autodiff_imports(source)
-        self.runtime_autodiff: set[str] = set()
         self.sandbox: Sandbox | None = None
         self.child: Child | None = None
         self.failures: Counter[str] = Counter()  # function -> crashes and timeouts
@@ -514,86 +480,114 @@ class SandboxedStudent:
                 self.sandbox = None
                 if attempt == 2:
                     raise
+        blobs = [c.code.encode("utf-8", "replace") for c in self.chunks]
+        chunks = [{**c.to_json(), "code": i} for i, c in enumerate(self.chunks)]
+        modules = {}
+        for name, source in self.modules.items():
+            blobs.append(source.encode("utf-8", "replace"))
+            modules[name] = len(blobs) - 1
         try:
-            self._exchange({"op": "load", "source": self.source, "filename": self.filename}, [],
-                           "the top level of your code (outside any function)")
+            header = self._exchange({"op": "load", "chunks": chunks, "modules": modules}, blobs,
+                                    "the top level of your code (outside any function)")
         except CallError as err:
             self.load_error = load_failure(err.message)
             raise self.load_error from None
+        if header.get("ok") is not True:
+            message = header.get("message")
+            self.load_error = CallError("load", escape(message, 1500) if isinstance(message, str) and
+                                        header.get("kind") == "load" else "your code could not be loaded")
+            raise self.load_error
 
-    def _exchange(self, header: dict[str, Any], blobs: list[bytes], fn: str) -> tuple[dict[str, Any], list[bytes]]:
-        """One request and its answer within the deadline; a timeout or crash ends the child."""
+    def _charge(self, start: float, reported: Any = None) -> None:
+        """The student's budget pays for the child's time: what it reports (a lie can only
+        be smaller than the truth by what the per-call deadline allows), never more than the
+        wall clock, so a grader that was busy elsewhere charges nobody."""
+        wall = time.monotonic() - start
+        if isinstance(reported, (int, float)) and not isinstance(reported, bool) and 0 <= reported < wall:
+            wall = reported
+        self.budget -= wall
+
+    def _fail(self, fn: str, kill: bool, message: str | None = None) -> CallError:
+        """A crash or timeout of the call `fn`: the child is ended, the error says why."""
+        self.failures[fn] += 1
+        status = self._end_child(kill=kill, grace=0.5)
+        if message is None:
+            message = _describe_end(status, fn, self.limits) + "; the remaining checks ran in a fresh process"
+        return CallError("crash", message)
+
+    def _exchange(self, header: dict[str, Any], blobs: list[bytes], fn: str) -> dict[str, Any]:
+        """One request and its one-frame answer (load and bookkeeping queries)."""
         assert self.child is not None
-        limit = min(self.limits.call_timeout, self.budget)
         start = time.monotonic()
         try:
             write_frame(self.child.requests, header, blobs)
-            return read_frame(self.child.responses, start + limit)
+            response, _ = read_frame(self.child.responses, start + min(self.limits.call_timeout, self.budget))
+            return response
         except Timeout:
-            self.failures[fn] += 1
-            self._end_child(kill=True)
-            raise CallError("timeout", f"{fn} did not return within {limit:g} s (an infinite loop, unbounded recursion, or sleeping?): "
-                                       "it was stopped, and the remaining checks ran in a fresh process") from None
+            raise self._timeout(fn) from None
         except (Closed, OSError):
-            self.failures[fn] += 1
-            status = self._end_child(kill=False, grace=0.5)  # a dead child's status says why
-            raise CallError("crash", _describe_end(status, fn, self.limits)
-                            + "; the remaining checks ran in a fresh process") from None
+            raise self._fail(fn, kill=False) from None
         except ProtocolError:
-            self.failures[fn] += 1
-            self._end_child(kill=True)
-            raise CallError("crash", _MALFORMED.format(fn=fn)) from None
+            raise self._fail(fn, kill=True, message=_MALFORMED.format(fn=fn)) from None
         finally:
-            self.budget -= time.monotonic() - start
+            self._charge(start)
 
-    def _request(self, header: dict[str, Any], blobs: list[bytes], fn: str, allowed: set[str]) -> Outputs:
-        failed = self.failures[fn]
-        if failed >= self.limits.max_failures:
-            # Each try costs a fresh process and up to a timeout: the other functions still run.
-            raise CallError("crash", f"skipped: {fn} already crashed or timed out {failed} times")
-        if self.child is None:
-            self._start_child()
-        response, data = self._exchange(header, blobs, fn)
-        try:
-            return outputs_from(response, data, allowed)
-        except Garbled:
-            self.failures[fn] += 1
-            self._end_child(kill=True)
-            raise CallError("crash", _MALFORMED.format(fn=fn)) from None
+    def _timeout(self, fn: str) -> CallError:
+        limit = min(self.limits.call_timeout, self.budget)
+        return self._fail(fn, kill=True, message=(
+            f"{fn} did not return within {limit:g} s (an infinite loop, unbounded recursion, or sleeping?): "
+            "it was stopped, and the remaining checks ran in a fresh process"))
 
     # -- Student --
 
-    @staticmethod
-    def _pack(params: dict[str, Any], blobs: list[bytes]) -> dict[str, Any]:
-        packed = {}
-        for name, value in params.items():
-            if isinstance(value, float):
-                packed[name] = value  # scalars are Python floats in the contract (JSON keeps them exact)
-            else:
-                blobs.append(to_wire(np.asarray(value, dtype=np.float64)))
-                packed[name] = {"blob": len(blobs) - 1}
-        return packed
+    def run(self, calls: list[Call]) -> list[Outcome]:
+        names = [f"`{c.fn}`" for c in calls]
+        try:
+            if self.child is None:
+                self._start_child()
+        except CallError as err:
+            return [err for _ in calls]
+        batch = Batch(calls)
+        skip = [self.failures[n] >= self.limits.max_failures for n in names]
+        requests = [{**r, "skip": True} if s else r for r, s in zip(batch.requests, skip)]
+        start = time.monotonic()
+        try:
+            write_frame(self.child.requests, {"op": "run", "calls": requests}, batch.blobs)
+        except OSError:
+            return [self._fail(names[0], kill=False)] + [CallError("crash", _AFTER.format(fn=names[0]))] * (len(calls) - 1)
+        outcomes: list[Outcome] = []
+        for index, name in enumerate(names):
+            outcome = self._receive(batch, index, name, start)
+            if skip[index]:
+                outcome = CallError("crash", f"skipped: {name} already crashed or timed out {self.failures[name]} times")
+            outcomes.append(outcome)
+            if self.child is None:  # stopped: nothing more comes from this batch
+                outcomes += [CallError("crash", _AFTER.format(fn=name))] * (len(calls) - index - 1)
+                break
+            start = time.monotonic()
+        return outcomes
 
-    def forward(self, exercise: str, params: dict[str, Any], X: np.ndarray, y: np.ndarray) -> Returned:
-        blobs = [to_wire(X), to_wire(y)]
-        header = {"op": "forward", "exercise": exercise, "X": {"blob": 0}, "y": {"blob": 1},
-                  "params": self._pack(params, blobs)}
-        return decode(self._request(header, blobs, f"`{exercise}_forward`", {"y_hat", "loss"}))
-
-    def backward(self, exercise: str, params: dict[str, Any], cache_id: int) -> Returned:
-        blobs: list[bytes] = []
-        header = {"op": "backward", "exercise": exercise, "cache_id": cache_id, "params": self._pack(params, blobs)}
-        return decode(self._request(header, blobs, f"`{exercise}_backward`", set(EXERCISES[exercise].param_names)))
-
-    def sigmoid(self, z: np.ndarray) -> Returned:
-        return decode(self._request({"op": "sigmoid", "z": {"blob": 0}}, [to_wire(z)], "`sigmoid`", {"sigmoid"}))
+    def _receive(self, batch: Batch, index: int, fn: str, start: float) -> Outcome:
+        assert self.child is not None
+        header: dict[str, Any] = {}
+        try:
+            header, blobs = read_frame(self.child.responses, start + min(self.limits.call_timeout, self.budget))
+            return batch.reply(index, header, blobs)
+        except Timeout:
+            return self._timeout(fn)
+        except (Closed, OSError):
+            return self._fail(fn, kill=False)
+        except (ProtocolError, ValueError):
+            return self._fail(fn, kill=True, message=_MALFORMED.format(fn=fn))
+        finally:
+            self._charge(start, header.get("seconds"))
 
     def _query(self, header: dict[str, Any]) -> dict[str, Any] | None:
         """has/autodiff/output: bookkeeping calls; a failure there is not a student's check."""
         try:
             if self.child is None:
                 self._start_child()
-            response, _ = self._exchange(header, [], "your code")
+            response = self._exchange(header, [], "your code")
         except CallError:
             return None
         return response if response.get("ok") is True else None
@@ -605,9 +599,7 @@ class SandboxedStudent:
     def autodiff_modules(self) -> list[str]:
         response = self._query({"op": "autodiff"})
         modules = response.get("modules") if response else None
-        if isinstance(modules, list):
-            self.runtime_autodiff.update(m for m in modules if m in AUTODIFF_MODULES)
-        return sorted(set(self.static_autodiff) | self.runtime_autodiff)
+        return sorted({m for m in modules if m in AUTODIFF_MODULES}) if isinstance(modules, list) else []
 
     def output(self) -> str:
         response = self._query({"op": "output"})  # None after a load failure: nothing to ask

@@ -1,11 +1,20 @@
-"""Loading a submission from disk into source code (grading never imports student files)."""
+"""Loading a submission from disk into chunks of code (grading never imports student files).
+
+A .py file is one chunk; a notebook is one chunk per cell that runs (ipynb.py). Every read
+is bounded and refuses links and special files (files.py): the bytes are hostile.
+"""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import ipynb
+from autograder.execution import Chunk
+from autograder.files import FileRefused, read_regular
+from autograder.text import escape
+
 SUFFIXES = (".py", ".ipynb")
+MAX_PY_BYTES = 1024 * 1024  # a .py submission is a few KB
 
 
 class SubmissionError(Exception):
@@ -13,67 +22,40 @@ class SubmissionError(Exception):
 
 
 @dataclass(frozen=True)
-class CellSpan:
-    """Lines first_line..last_line of a submission's source hold notebook cell `cell`."""
-
-    first_line: int
-    last_line: int
-    cell: int
-
-
-@dataclass(frozen=True)
 class Submission:
-    label: str
-    path: Path
-    source: str
-    # Notebooks only: where each cell sits in `source`, and what the student should know
-    # about how the notebook was read (cells ignored, restored, missing).
-    cells: tuple[CellSpan, ...] = ()
+    chunks: tuple[Chunk, ...]
+    # Notebooks only: what the student should know about how the notebook was read
+    # (cells ignored, restored, missing).
     notes: tuple[str, ...] = ()
 
-    def locate(self, message: str) -> str:
-        """Traceback lines ("  line 57, in f: ...") as the student's notebook numbers them
-        ("  cell 7, line 3, in f: ..."); unchanged for .py files."""
-        if not self.cells:
-            return message
 
-        def where(match: re.Match[str]) -> str:
-            line = int(match.group(2))
-            span = next((s for s in self.cells if s.first_line <= line <= s.last_line), None)
-            if span is None:
-                return match.group(0)
-            return f"{match.group(1)}cell {span.cell}, line {line - span.first_line + 1}"
-
-        return re.sub(r"(?m)^(\s*)line (\d+)(?=, in |: )", where, message)
+def load_py(path: Path) -> Submission:
+    try:
+        source = read_regular(path, MAX_PY_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise SubmissionError(str(exc)) from None
+    except UnicodeDecodeError:
+        raise SubmissionError(f"cannot read {escape(path.name, 100)}: it is not UTF-8 text") from None
+    return Submission((Chunk(source, path.name),))
 
 
-def _below_submitted(path: Path) -> tuple[str, ...]:
-    """The parts of `path` below its last `submitted` folder (nbgrader's layout), else ()."""
-    parts = path.parts
-    return parts[len(parts) - parts[::-1].index("submitted"):] if "submitted" in parts else ()
-
-
-def nbgrader_student(path: Path) -> str | None:
-    """<student> for a path under submitted/<student>/..., else None."""
-    below = _below_submitted(path)
-    return below[0] if below else None
-
-
-def nbgrader_folder(path: Path) -> Path | None:
-    """submitted/<student>/<assignment>/ for a file in nbgrader's layout, else None."""
-    below = _below_submitted(path)
-    return Path(*path.parts[: len(path.parts) - len(below) + 2]) if len(below) > 2 else None
+def load_notebook(path: Path, release: ipynb.Release) -> Submission:
+    try:
+        chunks, notes = ipynb.plan(ipynb.load_cells(path), release, path.name)
+    except ipynb.NotebookError as exc:
+        raise SubmissionError(str(exc)) from None
+    return Submission(tuple(chunks), notes)
 
 
 def load(path: Path, release_dir: Path | None = None) -> Submission:
-    """release_dir: the released notebooks (.ipynb only; default ./assignments)."""
+    """release_dir: the released notebooks (.ipynb only; default ./assignments). Raises
+    SubmissionError (the student's) or ipynb.ReleaseError (the grader's)."""
     if path.suffix == ".py":
-        try:
-            return Submission(path.name, path, path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SubmissionError(f"cannot read {path.name}: {exc}") from None
+        return load_py(path)
     if path.suffix == ".ipynb":
-        from autograder.ipynb import to_submission  # imports this module
-
-        return to_submission(path, release_dir)
-    raise SubmissionError(f"{path.name}: only {', '.join(SUFFIXES)} files can be graded")
+        try:
+            release = ipynb.read_release(ipynb.find_release(path.name, release_dir or ipynb.default_release_dir()))
+        except ipynb.NotebookError as exc:
+            raise SubmissionError(str(exc)) from None
+        return load_notebook(path, release)
+    raise SubmissionError(f"{escape(path.name, 100)}: only {', '.join(SUFFIXES)} files can be graded")

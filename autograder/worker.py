@@ -27,9 +27,8 @@ from typing import Any
 
 import numpy as np  # noqa: F401 - the point of the zygote: imported once, inherited by every child
 
-from autograder.execution import OUTPUT_CAP, CallError, Outputs, StudentCode, short_traceback
+from autograder.execution import OUTPUT_CAP, Chunk, StudentCode, run_batch, short_traceback
 from autograder.protocol import WORKER_FAILED, ProtocolError, read_frame, write_frame
-from autograder.wire import from_wire
 
 WORK, OUTPUT = "work", ".output"  # in the scratch directory; OUTPUT takes the child's fds 1 and 2
 _PR_SET_DUMPABLE, _PR_SET_CHILD_SUBREAPER = 4, 36
@@ -266,29 +265,21 @@ def _confine(limits: dict[str, int], scope: Scope) -> None:
     _drop_privileges(scope)
 
 
-def _array(blobs: list[bytes], ref: Any) -> Any:
-    """Request values: a float stays a float (the contract's scalars), {"blob": i} is an array."""
-    if isinstance(ref, dict):
-        return from_wire(blobs[ref["blob"]])[0]
-    return ref
+def _load(header: dict[str, Any], blobs: list[bytes]) -> StudentCode:
+    """The first request: the submission's chunks (code as blobs: they may be large)."""
+    def text(index: int) -> str:
+        return blobs[index].decode("utf-8", "replace")
 
-
-def _reply_outputs(resp_fd: int, out: Outputs) -> None:
-    keys = list(out.arrays)
-    write_frame(resp_fd, {"ok": True, "keys": keys, "bad": out.bad, "extra_keys": out.extra_keys,
-                          "mutated": out.mutated, "cache_id": out.cache_id}, [out.arrays[k] for k in keys])
+    chunks = [Chunk.from_json({**c, "code": text(c["code"])}) for c in header["chunks"]]
+    modules = {name: text(index) for name, index in header.get("modules", {}).items()}
+    return StudentCode.load(chunks, modules, catch=BaseException)
 
 
 def _handle(code: StudentCode, header: dict[str, Any], blobs: list[bytes], resp_fd: int) -> None:
     op = header["op"]
-    params = {k: _array(blobs, v) for k, v in header.get("params", {}).items()}
-    if op == "forward":
-        _reply_outputs(resp_fd, code.forward(header["exercise"], params, _array(blobs, header["X"]),
-                                             _array(blobs, header["y"])))
-    elif op == "backward":
-        _reply_outputs(resp_fd, code.backward(header["exercise"], params, header["cache_id"]))
-    elif op == "sigmoid":
-        _reply_outputs(resp_fd, code.sigmoid(_array(blobs, header["z"])))
+    if op == "run":
+        for response, out in run_batch(code, header["calls"], blobs):
+            write_frame(resp_fd, response, out)
     elif op == "has":
         write_frame(resp_fd, {"ok": True, "value": code.has(header["name"])})
     elif op == "autodiff":
@@ -309,9 +300,10 @@ def _low_level_output(cap: int = OUTPUT_CAP) -> str:
 
 
 def serve_child(req_fd: int, resp_fd: int) -> None:
-    header, _ = read_frame(req_fd)
-    code = StudentCode.from_source(header["source"], header["filename"], catch=BaseException)
-    write_frame(resp_fd, {"ok": True})
+    header, blobs = read_frame(req_fd)
+    code = _load(header, blobs)
+    write_frame(resp_fd, {"ok": True} if code.load_error is None else
+                {"ok": False, "kind": "load", "message": code.load_error.message})
     while True:
         try:
             header, blobs = read_frame(req_fd)
@@ -319,12 +311,10 @@ def serve_child(req_fd: int, resp_fd: int) -> None:
             return  # the grader closed the pipe: this submission is done
         try:
             _handle(code, header, blobs, resp_fd)
-        except CallError as err:
-            write_frame(resp_fd, {"ok": False, "kind": err.kind, "message": err.message})
         except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, custom BaseExceptions
             write_frame(resp_fd, {"ok": False, "kind": "exception", "message":
-                                  f"your code raised {type(exc).__name__} (functions must return, not exit):\n"
-                                  + short_traceback(exc, code.filename)})
+                                  f"your code raised {type(exc).__name__[:100]} (functions must return, not exit):\n"
+                                  + short_traceback(exc, code.places)})
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from autograder.expected import Oracles
+from autograder.reference import reference_student
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def oracles() -> Oracles:
     """Instructor-side oracles (reference + mutants), shared by every test of a worker."""
-    return Oracles.from_reference_dir(ROOT / "reference")
+    return Oracles(reference=reference_student(ROOT / "reference"))
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import json
 import pytest
 
 import notebooks as nbs
-from autograder import ipynb
-from autograder.expected import GraderError
+from autograder import cells
+from autograder.ipynb import ReleaseError
 from autograder.submission import SubmissionError, load
 
 EXAMPLE_FILES = sorted(nbs.EXAMPLES.glob("*.py"))
@@ -121,14 +121,14 @@ def test_the_training_cell_does_not_run_while_grading(tmp_path, oracles):
 
 def test_definitions_only_keeps_line_numbers():
     code = "import numpy as np\nx = np.ones(3)\n\n@decorate\ndef f(a):\n    return a\nf(x)\nK = 3\n"
-    kept = ipynb.definitions_only(code).split("\n")
+    kept = cells.definitions_only(code).split("\n")
     assert kept == ["import numpy as np", "", "", "@decorate", "def f(a):", "    return a", "", "K = 3", ""]
 
 
 def test_strip_magics_keeps_valid_python_untouched():
     code = "x = 5 % 3\nprint('%d' % x)\n"
-    assert ipynb.strip_magics(code) == code
-    assert ipynb.strip_magics("for i in range(2):\n    !echo hi\n").split("\n") == ["for i in range(2):", "    pass", ""]
+    assert cells.strip_magics(code) == code
+    assert cells.strip_magics("for i in range(2):\n    !echo hi\n").split("\n") == ["for i in range(2):", "    pass", ""]
 
 
 @pytest.mark.parametrize("content,phrase", [
@@ -163,10 +163,10 @@ def test_a_missing_answer_cell_is_noted_and_the_rest_graded(tmp_path, oracles):
 
 def test_no_release_to_trust_is_the_graders_failure_not_the_students(tmp_path, oracles):
     path = nbs.write(nbs.solved(), tmp_path / "backprop.ipynb")
-    with pytest.raises(GraderError, match="no released notebooks"):
+    with pytest.raises(ReleaseError, match="no released notebooks"):
         load(path, release_dir=tmp_path / "nowhere")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(GraderError, match="no released notebooks"):
+    with pytest.raises(ReleaseError, match="no released notebooks"):
         load(path, release_dir=tmp_path / "empty")
 
 

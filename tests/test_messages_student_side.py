@@ -41,7 +41,7 @@ MUTANT_ONLY = ["sigmoid_derivative_missing", "sigmoid_derivative_of_Z", "sigmoid
 
 
 def _grade(source: str, oracles):
-    return grade(InProcessStudent(source, "submission.py"), oracles, "submission")
+    return grade(InProcessStudent.from_source(source, "submission.py"), oracles, "submission")
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)

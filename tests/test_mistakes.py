@@ -16,7 +16,7 @@ ALL_CHECKS_PER_EXERCISE = 29
 
 
 def _grade(source: str, oracles, label: str = "submission"):
-    return grade(InProcessStudent(source, "submission.py"), oracles, label)
+    return grade(InProcessStudent.from_source(source, "submission.py"), oracles, label)
 
 
 def _messages(result) -> dict[str, str]:

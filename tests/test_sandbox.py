@@ -16,6 +16,7 @@ import pytest
 from cli_runner import GRADE, grade_cli
 
 from autograder.checks import grade
+from autograder.execution import Chunk
 from autograder.sandbox import Limits, SandboxedStudent, SandboxPool
 from autograder.student import InProcessStudent
 
@@ -37,9 +38,9 @@ def _summary(result):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_sandboxed_verdicts_equal_in_process_verdicts(path, pool, oracles):
     source = path.read_text()
-    with SandboxedStudent(source, path.name, pool) as student:
+    with SandboxedStudent([Chunk(source, path.name)], pool) as student:
         sandboxed = grade(student, oracles, path.name)
-    in_process = grade(InProcessStudent(source, path.name), oracles, path.name)
+    in_process = grade(InProcessStudent.from_source(source, path.name), oracles, path.name)
     assert _summary(sandboxed) == _summary(in_process)
 
 
@@ -55,7 +56,7 @@ def _scores(result) -> dict[str, float]:
 def test_a_hanging_backward_costs_only_its_own_checks(pool, oracles):
     hang = _with(CORRECT, "def sigmoid_mlp_backward(params, cache):",
                  "def sigmoid_mlp_backward(params, cache):\n    while True:\n        pass\n")
-    with SandboxedStudent(hang, "hang.py", pool) as student:
+    with SandboxedStudent([Chunk(hang, "hang.py")], pool) as student:
         result = grade(student, oracles, "hang")
     mlp = {v.check: v for v in result.exercises[3].verdicts}
     # The forward results returned before and after the hang all count.
@@ -71,7 +72,7 @@ def test_a_crash_on_one_shape_keeps_the_other_results(pool, oracles):
     crash = _with(CORRECT, "def univariate_forward(params, X, y):",
                   "def univariate_forward(params, X, y):\n    if X.shape[1] == 1:\n"
                   "        import ctypes; ctypes.string_at(0)\n")
-    with SandboxedStudent(crash, "crash.py", pool) as student:
+    with SandboxedStudent([Chunk(crash, "crash.py")], pool) as student:
         result = grade(student, oracles, "crash")
     assert _scores(result)["multivariate"] == 6 and _scores(result)["sigmoid_mlp"] == 9
     uni = {v.check: v for v in result.exercises[0].verdicts}
@@ -86,7 +87,7 @@ def test_garbage_on_the_grader_pipe_is_a_crash_not_a_result(pool, oracles):
                    "    for fd in map(int, os.listdir('/proc/self/fd')):\n"
                    "        try: os.write(fd, struct.pack('<II', 40, 30) + b'{\"ok\": true}' * 3)\n"
                    "        except OSError: pass\n")
-    with SandboxedStudent(garble, "garble.py", pool) as student:
+    with SandboxedStudent([Chunk(garble, "garble.py")], pool) as student:
         result = grade(student, oracles, "garble")
     uni = {v.check: v for v in result.exercises[0].verdicts}
     assert not uni["gradient: w"].passed
@@ -95,7 +96,7 @@ def test_garbage_on_the_grader_pipe_is_a_crash_not_a_result(pool, oracles):
 
 
 def test_top_level_hang_is_one_clear_load_error(pool, oracles):
-    with SandboxedStudent("import time\ntime.sleep(60)\n", "slow.py", pool) as student:
+    with SandboxedStudent([Chunk("import time\ntime.sleep(60)\n", "slow.py")], pool) as student:
         result = grade(student, oracles, "slow", ["univariate"])
     messages = {v.message for v in result.verdicts if v.check.startswith("forward")}
     assert result.score == 0
@@ -140,10 +141,13 @@ def test_killing_the_grader_takes_every_sandboxed_process_down(tmp_path):
     script = tmp_path / "grader.py"
     script.write_text(
         "import sys, threading, numpy as np\n"
+        "from autograder import contract\n"
+        "from autograder.execution import Chunk\n"
         "from autograder.sandbox import Limits, SandboxedStudent, SandboxPool\n"
         "pool = SandboxPool(Limits(call_timeout=300))\n"
-        f"student = SandboxedStudent({source!r}, 's.py', pool).__enter__()\n"
-        "threading.Thread(target=student.forward, args=('univariate', {'w': 1.0, 'b': 0.0}, np.zeros((1, 3)), np.zeros((1, 3)))).start()\n"
+        f"student = SandboxedStudent([Chunk({source!r}, 's.py')], pool).__enter__()\n"
+        "args = (student, 'univariate', {'w': 1.0, 'b': 0.0}, np.zeros((1, 3)), np.zeros((1, 3)))\n"
+        "threading.Thread(target=contract.forward, args=args).start()\n"
         "print('graded', flush=True)\n"
         "threading.Event().wait()\n")
     grader = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True)

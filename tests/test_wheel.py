@@ -28,7 +28,7 @@ from nbclient import NotebookClient
 
 import notebooks as nbs
 
-NOT_SHIPPED = ("reference", "solutions", "assignments", "mutants", "tools/", "tests/", "examples", "nbgrader_config")
+NOT_SHIPPED = ("reference/", "solutions/", "assignments/", "mutants", "tools/", "tests/", "examples/", "nbgrader_config")
 
 
 def _normal(text: str) -> str:

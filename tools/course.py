@@ -95,7 +95,7 @@ def _param_table(exercise) -> str:
 
 
 def _cases(exercise) -> str:
-    return ", ".join(f"({d.n}, {d.k}, {d.m})" for d in exercise.all_shapes())
+    return ", ".join(f"({d.n}, {d.k}, {d.m})" for d in exercise.shapes())
 
 
 INTRO = r"""# Backpropagation by hand
