@@ -6,6 +6,17 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 
+# Grading is `autograder autograde <assignment>` (sandboxed). `nbgrader autograde` would run
+# every student's notebook with your rights in this directory, so it refuses to run here.
+c.Autograde.sanitize_preprocessors = [
+    "autograder.nbgrader_guard.RefuseNbgraderAutograde",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # A test cell with any stderr output scores 0. The checks keep their own warnings off stderr;
 # this also drops warnings that honest student code prints in a test cell (numpy overflow...).
 c.IgnorePattern.enabled = True

@@ -70,7 +70,7 @@ def in_process(submission: Submission) -> Iterator[Student]:
 def _load(job: Job, release_dir: Path | None) -> Submission:
     if job.problem is not None:
         raise SubmissionError(job.problem)
-    return load(job.path, release_dir)
+    return load(job.path, release_dir, job.assignment)
 
 
 def grade_job(job: Job, oracles: Oracles, open_student: OpenStudent, exercises: list[str] | None,

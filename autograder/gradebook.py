@@ -1,29 +1,38 @@
-"""Writing results into nbgrader's gradebook, so formgrader and `generate_feedback` show them.
+"""Writing results into nbgrader's gradebook: every field that enters a student's total.
 
-Grade cells are matched by name: the notebook's graded test cell for exercise E and check
-group G has grade_id "E_G" (see solutions/) and gets the points of that group; its feedback
-becomes the comment of the answer cell "E_G_code" just above it (or, failing that, of the
-exercise's first answer cell). Notes about how the notebook was read go with the first
-comment. Results are written for students in nbgrader's layout (submitted/<student>/...).
+A notebook's graded test cell for exercise E and check group G has grade_id "E_G" and gets
+the points of that group. For every student it grades, `autograder autograde` sets:
+
+- each test cell's auto score to the sandbox's, and clears its manual score and extra
+  credit (nbgrader's total takes a manual score over the auto score, plus extra credit:
+  a value left there from before, or forged by code that ran with the instructor's rights,
+  would otherwise stand). `keep_manual` keeps them, for a person's own later adjustments;
+- every other grade cell (answers graded by hand) to "needs manual grading", clearing its
+  manual score and extra credit too unless `keep_manual`;
+- the comments: the notes about how the notebook was read (and what the code printed) go
+  under the first answer cell; every other automatic comment is cleared, and so are manual
+  comments unless `keep_manual`. The checks' feedback itself goes under each test cell in
+  the autograded notebook (autograded.py): each piece of feedback appears once.
+
+A submission that could not be graded gets zeros and a comment saying why, never an old
+score left standing.
 """
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from autograder.submission import SUFFIXES
-from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
+from autograder.text import NOTE_CAP, escape
+from autograder.verdicts import SubmissionResult, Verdict
 
 
 class GradebookError(Exception):
     pass
 
 
-def db_url(db: str) -> str:
-    return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
-
-
-def _fenced(text: str) -> str:
+def fenced(text: str) -> str:
     """Markdown that shows `text` verbatim: nbgrader renders comments as markdown (and
     would pass raw HTML from a student's error message through), a code block does not."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -31,69 +40,85 @@ def _fenced(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def feedback(ex: ExerciseResult, verdicts: list[Verdict], notes: list[str]) -> str:
+def cell_feedback(verdicts: list[Verdict]) -> str:
+    """The feedback shown under one test cell: its score, then what failed and why."""
     score, total = sum(v.points for v in verdicts), sum(v.max_points for v in verdicts)
+    ex = verdicts[0].exercise
+    head = f"autograder: {score:g}/{total:g} points for {ex} ({', '.join(sorted({v.group for v in verdicts}))})"
     failed = [v for v in verdicts if not v.passed]
-    head = f"autograder: {score:g}/{total:g} points for {ex.exercise} ({', '.join(sorted({v.group for v in verdicts}))})"
-    lines = [f"FAIL {v.check}:\n" + "\n".join("    " + line for line in v.message.splitlines()) for v in failed]
-    if not failed:
-        lines = ["all checks passed"]
-    lines += [f"note: {n}" for n in notes]
-    return f"{head}\n\n{_fenced(chr(10).join(lines))}"
+    lines = [f"FAIL {v.check} [{v.points:g}/{v.max_points:g}]:\n" + "\n".join("    " + line for line in
+                                                                               escape(v.message).splitlines())
+             for v in failed]
+    passed = [f"PASS {v.check} [{v.points:g}/{v.max_points:g}]" for v in verdicts if v.passed]
+    return "\n".join([head, "", *lines, *passed])
 
 
-def _student(label: str) -> str | None:
-    """The student id of a result: batch labels nbgrader submissions by student id; a
-    second notebook of the same student ("alice#2") or a file's name or path is not one."""
-    if not label or "#" in label or "/" in label or label.endswith(SUFFIXES):
-        return None
-    return label
+def submission_comment(result: SubmissionResult) -> str | None:
+    """What goes under the first answer cell: how the notebook was read, the grader's own
+    failure if any, and the start of what the code printed."""
+    parts = []
+    if result.grader_error:
+        parts.append(f"The grader failed on this submission (not your fault); a TA will look at it:\n"
+                     f"{escape(result.grader_error, NOTE_CAP)}")
+    if result.notes:
+        parts.append("About your submission:\n" + "\n".join(f"- {escape(n, NOTE_CAP)}" for n in result.notes))
+    if result.student_output.strip():
+        shown = "\n".join(escape(result.student_output, 2000).split("\n")[:20])
+        parts.append(f"Your code printed (first lines):\n{shown}")
+    parts.append(f"Graded {result.protection}.")
+    return fenced("\n\n".join(parts))
 
 
-def write_gradebook(results: list[SubmissionResult], db: str, assignment: str, course_id: str) -> int:
-    """Returns the number of grade cells written. Results with a grader error are skipped
-    (nbgrader's own score stays), and so are results that are not a student's submission."""
-    from nbgrader.api import Gradebook, MissingEntry
+def grade_cell_verdicts(result: SubmissionResult, grade_id: str) -> list[Verdict]:
+    """The verdicts behind test cell "E_G": exercise E, group G."""
+    exercise, _, group = grade_id.rpartition("_")
+    return [v for v in result.verdicts if v.exercise == exercise and v.group == group]
 
+
+@dataclass(frozen=True)
+class Written:
+    student: str
+    cells: int
+
+
+def _score_cell(grade: Any, verdicts: list[Verdict], max_score: float, failed: bool, keep_manual: bool) -> None:
+    if not keep_manual:
+        grade.manual_score = None
+        grade.extra_credit = None
+    if verdicts or failed:
+        grade.auto_score = 0.0 if failed else min(sum(v.points for v in verdicts), max_score)
+        grade.needs_manual_grade = failed or grade.manual_score is not None
+    else:  # graded by hand
+        grade.auto_score = None
+        grade.needs_manual_grade = grade.manual_score is None
+
+
+def write_student(gb: Any, assignment: str, notebook: Any, result: SubmissionResult, student: str,
+                  timestamp: datetime | None, keep_manual: bool) -> Written:
+    """One student's submission row, scores and comments (the caller commits)."""
+    if timestamp is not None:
+        gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+    else:
+        gb.update_or_create_submission(assignment, student)
+    failed = result.grader_error is not None
     written = 0
-    with Gradebook(db_url(db), course_id) as gb:
-        try:
-            target = gb.find_assignment(assignment)
-        except MissingEntry:
-            raise GradebookError(f"assignment {assignment!r} is not in the gradebook: run `nbgrader generate_assignment {assignment}` first") from None
-        for result in results:
-            student = _student(result.submission)
-            if result.grader_error or student is None:
-                continue
-            gb.update_or_create_student(student)
-            try:
-                gb.find_submission(assignment, student)
-            except MissingEntry:
-                gb.add_submission(assignment, student)
-            by_exercise = {e.exercise: e for e in result.exercises}
-            for nb in target.notebooks:
-                answers = sorted(c.name for c in nb.solution_cells)
-                comments: dict[str, list[Verdict]] = {}
-                for cell in sorted(nb.grade_cells, key=lambda c: c.name):
-                    exercise, _, group = cell.name.rpartition("_")
-                    ex = by_exercise.get(exercise)
-                    verdicts = [v for v in ex.verdicts if v.group == group] if ex else []
-                    if not verdicts:
-                        continue
-                    grade = gb.find_grade(cell.name, nb.name, assignment, student)
-                    grade.auto_score = min(ex.group_score(group), cell.max_score)
-                    grade.needs_manual_grade = False
-                    written += 1
-                    answer = f"{cell.name}_code" if f"{cell.name}_code" in answers else \
-                        next((a for a in answers if a.startswith(exercise + "_")), None)
-                    if answer is not None:
-                        comments.setdefault(answer, []).extend(verdicts)
-                notes = list(result.notes)
-                order = {id(v): i for i, v in enumerate(result.verdicts)}
-                for answer, verdicts in sorted(comments.items(), key=lambda item: order[id(item[1][0])]):
-                    ex = by_exercise[verdicts[0].exercise]
-                    comment = gb.find_comment(answer, nb.name, assignment, student)
-                    comment.auto_comment = feedback(ex, verdicts, notes)
-                    notes = []
-            gb.db.commit()
-    return written
+    for cell in notebook.grade_cells:
+        verdicts = grade_cell_verdicts(result, cell.name) if cell.cell_type == "code" else []
+        grade = gb.find_grade(cell.name, notebook.name, assignment, student)
+        _score_cell(grade, verdicts, cell.max_score, failed and cell.cell_type == "code", keep_manual)
+        written += 1
+    answers = sorted(notebook.solution_cells, key=lambda c: c.id)
+    first = _first_answer(notebook, answers)
+    for cell in answers:
+        comment = gb.find_comment(cell.name, notebook.name, assignment, student)
+        comment.auto_comment = submission_comment(result) if cell.name == first else None
+        if not keep_manual:
+            comment.manual_comment = None
+    return Written(student, written)
+
+
+def _first_answer(notebook: Any, answers: list[Any]) -> str | None:
+    """The answer cell that comes first in the notebook (the source cells' order)."""
+    order = {c.name: i for i, c in enumerate(getattr(notebook, "source_cells", []))}
+    ranked = sorted(answers, key=lambda c: order.get(c.name, len(order)))
+    return ranked[0].name if ranked else None

@@ -190,13 +190,13 @@ def default_release_dir() -> Path | None:
     return None
 
 
-def find_release(name: str, release_dir: Path | None) -> Path:
-    """The released notebook a file answers: by file name, else the only released notebook
-    there is (students rename their downloads)."""
+def find_release(name: str, release_dir: Path | None, assignment: str | None = None) -> Path:
+    """The released notebook a file answers (of `assignment` if known): by file name, else
+    the only released notebook there is (students rename their downloads)."""
     if release_dir is None or not release_dir.is_dir():
         raise ReleaseError("no released notebooks to grade notebooks against: run from the course directory "
                            "(the one with assignments/), after `nbgrader generate_assignment`")
-    released = sorted(release_dir.glob("*/*.ipynb"))
+    released = sorted(release_dir.glob(f"{assignment or '*'}/*.ipynb"))
     if not released:
         raise ReleaseError(f"no released notebooks in {release_dir}: run `nbgrader generate_assignment` first")
     named = [p for p in released if p.name == name]

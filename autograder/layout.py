@@ -30,6 +30,7 @@ class Job:
     label: str  # shown in reports: a student id, or a path (escaped)
     student: str | None = None  # a valid nbgrader student id (autograde only)
     problem: str | None = None
+    assignment: str | None = None  # the nbgrader assignment it answers, when the layout says
 
 
 def valid_student_id(name: str) -> bool:
@@ -66,7 +67,7 @@ def _unique(jobs: list[Job]) -> list[Job]:
     for job in jobs:
         n = seen.get(job.label, 0)
         seen[job.label] = n + 1
-        out.append(job if n == 0 else Job(job.path, f"{job.label}#{n + 1}", job.student, job.problem))
+        out.append(job if n == 0 else Job(job.path, f"{job.label}#{n + 1}"))
     return out
 
 
@@ -112,5 +113,5 @@ def course_submissions(submitted: Path, assignment: str, notebook: str) -> tuple
             problem = f"submitted/{name} is {problem}"
         if problem is not None:
             problem += ": refused (a submission is a folder holding the notebook)"
-        jobs.append(Job(folder / notebook, name, name, problem))
+        jobs.append(Job(folder / notebook, name, name, problem, assignment))
     return jobs, refused

@@ -47,14 +47,15 @@ def load_notebook(path: Path, release: ipynb.Release) -> Submission:
     return Submission(tuple(chunks), notes)
 
 
-def load(path: Path, release_dir: Path | None = None) -> Submission:
+def load(path: Path, release_dir: Path | None = None, assignment: str | None = None) -> Submission:
     """release_dir: the released notebooks (.ipynb only; default ./assignments). Raises
     SubmissionError (the student's) or ipynb.ReleaseError (the grader's)."""
     if path.suffix == ".py":
         return load_py(path)
     if path.suffix == ".ipynb":
         try:
-            release = ipynb.read_release(ipynb.find_release(path.name, release_dir or ipynb.default_release_dir()))
+            release = ipynb.read_release(ipynb.find_release(path.name, release_dir or ipynb.default_release_dir(),
+                                                            assignment))
         except ipynb.NotebookError as exc:
             raise SubmissionError(str(exc)) from None
         return load_notebook(path, release)

@@ -1,9 +1,30 @@
-"""Text from student code, made safe to show: control characters (ANSI escapes, carriage
-returns, terminal resets) become visible escapes, and the length is capped."""
+"""Text from submissions, made safe to show, and the caps every report applies.
+
+Control characters (ANSI escapes, carriage returns, terminal resets, lone surrogates from
+undecodable file names) become visible escapes, and every piece of text is capped, so a
+submission can neither drive a terminal nor flood a report. The same caps hold in every
+output: terminal, feedback files, results.json, JUnit, CSV, gradebook comments.
+"""
 from __future__ import annotations
 
+LABEL_CAP = 100  # a file name, path or student id
+MESSAGE_CAP = 1500  # one check's message
+NOTE_CAP = 500  # one note about how a submission was read
+OUTPUT_CAP = 4000  # what the student's code printed
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell starting so
 
-def escape(text: str, cap: int = 4000) -> str:
+
+def escape(text: str, cap: int = OUTPUT_CAP) -> str:
     clipped = text[:cap]
     shown = "".join(ch if ch in "\n\t" or ch.isprintable() else repr(ch)[1:-1] for ch in clipped)
     return shown + ("\n[... cut ...]" if len(text) > cap else "")
+
+
+def label(text: str) -> str:
+    """A name on one line: escaped, capped, newlines and tabs shown as escapes too."""
+    return escape(text, LABEL_CAP).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that no spreadsheet takes for a formula (a leading quote shows it as text)."""
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -1,17 +1,20 @@
-"""The course end to end with real nbgrader and real kernels, in a scratch course directory:
-generate_assignment, submissions, nbgrader autograde, `autograder grade --gradebook`,
-generate_feedback, export. One nbgrader run serves every test here (a module fixture;
-pytest runs a module on one worker, see pyproject.toml).
+"""The course end to end with real nbgrader, in a scratch course directory: the README's
+instructor workflow (generate_assignment, submissions in nbgrader's layout, `autograder
+autograde`, generate_feedback, export), plus what happens when a TA runs `nbgrader
+autograde` anyway. One course run serves every test here (a module fixture; pytest runs a
+module on one worker, see pyproject.toml).
 
 Students: the solution notebook itself, the untouched release, a notebook with two classic
-mistakes, and each example submission (examples/submissions/*.py) put into the release's
-answer cells. On all of them, honest work, nbgrader and the grader must give every test
-cell the same score.
+mistakes, and each example submission (examples/submissions/*.py) in the release's answer
+cells. Honest work gets the same score per test cell from nbgrader's in-kernel checks and
+from the sandbox; after `autograder autograde`, the gradebook holds the sandbox's scores
+whatever was there before.
 """
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,11 +25,15 @@ import pytest
 
 import notebooks as nbs
 from autograder import results_io
+from autograder.batch import fingerprint, release_digest
+from autograder.nbgrader_guard import ALLOW_ENV
+from autograder.secret import CourseSecret
 from autograder.verdicts import SubmissionResult
 from tools import course
 
 SENTINEL = -1.0  # written over nbgrader's scores before the grader writes its own
 LATE = "late_student"
+SECRET = "a fixed secret for this test course"
 
 
 @dataclass
@@ -34,11 +41,12 @@ class CourseRun:
     root: Path
     students: list[str]
     nbgrader: dict[str, dict[str, float]]  # student -> grade cell -> score, after nbgrader autograde
-    grader: dict[str, SubmissionResult]  # student -> `autograder grade` result
-    gradebook: dict[str, dict[str, float]]  # the same as `nbgrader`, after `autograder grade --gradebook`
+    grader: dict[str, SubmissionResult]  # student -> `autograder autograde` result (--out)
+    gradebook: dict[str, dict[str, float]]  # student -> grade cell -> score, after autograder autograde
+    fields: dict[str, list[tuple]]  # student -> (manual_score, extra_credit) of every grade cell
     comments: dict[str, dict[str, str]]  # student -> answer cell -> comment
     export: dict[str, dict[str, str]]  # student -> row of `nbgrader export`
-    grader_stdout: str
+    refused: subprocess.CompletedProcess[str]  # `nbgrader autograde` without the override
 
 
 def two_mistakes() -> dict:
@@ -52,38 +60,48 @@ def two_mistakes() -> dict:
     return nb
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, env=course.venv_env(), timeout=900)
-    assert proc.returncode == 0, f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+def run(*args: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True,
+                          env={**course.venv_env(), AUTOGRADER_SECRET: SECRET, **(env or {})}, timeout=900)
+    assert not check or proc.returncode == 0, f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
 
 
-def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run(sys.executable, "-m", "nbgrader", *args, cwd=cwd)
+AUTOGRADER_SECRET = "AUTOGRADER_SECRET"
 
 
-def grades(db: Path, students: list[str]) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, str]]]:
+def nbgrader(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess[str]:
+    return run(sys.executable, "-m", "nbgrader", *args, cwd=cwd, **kw)
+
+
+def gradebook_state(db: Path, students: list[str]) -> tuple[dict, dict, dict]:
     from nbgrader.api import Gradebook
 
-    scores: dict[str, dict[str, float]] = {}
-    comments: dict[str, dict[str, str]] = {}
+    scores, fields, comments = {}, {}, {}
     with Gradebook(f"sqlite:///{db}") as gb:
         nb = gb.find_notebook(course.ASSIGNMENT, course.ASSIGNMENT)
         for s in students:
-            scores[s] = {c.name: gb.find_grade(c.name, nb.name, course.ASSIGNMENT, s).auto_score for c in nb.grade_cells}
-            comments[s] = {c.name: gb.find_comment(c.name, nb.name, course.ASSIGNMENT, s).auto_comment or ""
+            grades = [gb.find_grade(c.name, nb.name, course.ASSIGNMENT, s) for c in nb.grade_cells]
+            scores[s] = {g.name: g.score for g in grades}
+            fields[s] = [(g.manual_score, g.extra_credit) for g in grades]
+            comments[s] = {c.name: gb.find_comment(c.name, nb.name, course.ASSIGNMENT, s).comment or ""
                            for c in nb.solution_cells}
-    return scores, comments
+    return scores, fields, comments
 
 
-def overwrite_scores(db: Path, students: list[str]) -> None:
+def forge(db: Path, students: list[str]) -> None:
+    """What student code run by `nbgrader autograde` can do to the gradebook: auto scores,
+    manual scores that take precedence, extra credit, manual comments."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{db}") as gb:
         nb = gb.find_notebook(course.ASSIGNMENT, course.ASSIGNMENT)
         for s in students:
             for c in nb.grade_cells:
-                gb.find_grade(c.name, nb.name, course.ASSIGNMENT, s).auto_score = SENTINEL
+                grade = gb.find_grade(c.name, nb.name, course.ASSIGNMENT, s)
+                grade.auto_score, grade.manual_score, grade.extra_credit = SENTINEL, c.max_score, 5.0
+            for c in nb.solution_cells:
+                gb.find_comment(c.name, nb.name, course.ASSIGNMENT, s).manual_comment = "FORGED COMMENT"
         gb.db.commit()
 
 
@@ -92,50 +110,56 @@ def course_run(tmp_path_factory) -> CourseRun:
     root = tmp_path_factory.mktemp("course")
     shutil.copy(nbs.ROOT / "nbgrader_config.py", root)
     shutil.copytree(nbs.ROOT / "solutions", root / "solutions")
-    shutil.copytree(nbs.ROOT / "reference", root / "reference")  # the hidden tests use it
+    shutil.copytree(nbs.ROOT / "reference", root / "reference")
     nbgrader("generate_assignment", course.ASSIGNMENT, cwd=root)
     released = json.loads((root / "assignments" / course.ASSIGNMENT / course.NOTEBOOK).read_text())
     submissions = {"solution": nbs.SOLUTIONS_NB, "release": released, "two_mistakes": two_mistakes()}
     submissions |= {f"ex_{py.stem}": nbs.filled(py) for py in sorted(nbs.EXAMPLES.glob("*.py"))}
     for student, nb in submissions.items():
         nbs.write(nb, root / "submitted" / student / course.ASSIGNMENT / course.NOTEBOOK)
+        nbgrader("db", "student", "add", student, cwd=root)
     students = sorted(submissions)
 
-    nbgrader("autograde", course.ASSIGNMENT, cwd=root)
-    by_nbgrader, _ = grades(root / "gradebook.db", students)
-    overwrite_scores(root / "gradebook.db", students)
-    # Handed in after nbgrader ran: only the grader sees it, and must create its gradebook entries.
+    refused = nbgrader("autograde", course.ASSIGNMENT, cwd=root, check=False)  # the course's config refuses
+    # A TA runs it anyway: every notebook runs in a kernel with the TA's rights (honest ones here).
+    nbgrader("autograde", course.ASSIGNMENT, "--force", cwd=root, env={ALLOW_ENV: "1"})
+    by_nbgrader, _, _ = gradebook_state(root / "gradebook.db", students)
+    forge(root / "gradebook.db", students)
+    # Handed in late and never seen by nbgrader: only the grader grades it.
     nbs.write(two_mistakes(), root / "submitted" / LATE / course.ASSIGNMENT / course.NOTEBOOK)
-    graded = run(sys.executable, "-m", "autograder.cli", "grade", "submitted", "--out", "out",  # sandboxed
-                 "--gradebook", "gradebook.db", "--assignment", course.ASSIGNMENT, cwd=root)
-    by_grader = {s: results_io.load_if_current(root / "out" / s, _fingerprint(root, s)) for s in [*students, LATE]}
-    written, comments = grades(root / "gradebook.db", [*students, LATE])
-    nbgrader("generate_feedback", course.ASSIGNMENT, cwd=root)
+    nbgrader("db", "student", "add", LATE, cwd=root)
+
+    run(sys.executable, "-m", "autograder.cli", "autograde", course.ASSIGNMENT, "--out", "out", cwd=root)
+    every = [*students, LATE]
+    release = release_digest(root / "assignments")
+    digest = CourseSecret(SECRET.encode()).digest
+    by_grader = {s: results_io.load_if_current(
+        root / "out" / s, fingerprint(root / "submitted" / s / course.ASSIGNMENT / course.NOTEBOOK, release, digest))
+        for s in every}
+    written, fields, comments = gradebook_state(root / "gradebook.db", every)
+    nbgrader("generate_feedback", course.ASSIGNMENT, "--force", cwd=root)
     nbgrader("export", cwd=root)
     with open(root / "grades.csv", newline="") as f:
         export = {row["student_id"]: row for row in csv.DictReader(f)}
-    return CourseRun(root, students, by_nbgrader, by_grader, written, comments, export, graded.stdout)
+    return CourseRun(root, students, by_nbgrader, by_grader, written, fields, comments, export, refused)
 
 
-def _fingerprint(root: Path, student: str) -> str:
-    from autograder.batch import fingerprint
-
-    return fingerprint(root / "submitted" / student / course.ASSIGNMENT / course.NOTEBOOK)
+def test_the_course_config_stops_nbgrader_autograde_before_any_kernel_runs(course_run):
+    assert course_run.refused.returncode != 0
+    assert "this course is graded by `autograder autograde backprop`" in course_run.refused.stdout + course_run.refused.stderr
 
 
 def test_the_course_grades_full_zero_and_partial(course_run):
     export = {s: float(row["score"]) for s, row in course_run.export.items()}
     assert export["solution"] == export["ex_correct"] == 29
     assert export["release"] == export["ex_stub"] == 0
-    assert 0 < export["two_mistakes"] < 29
     assert export["two_mistakes"] == course_run.grader["two_mistakes"].score == 29 - 3 - 2
     assert {float(row["max_score"]) for row in course_run.export.values()} == {29.0}
 
 
-def test_nbgrader_and_the_grader_agree_on_every_test_cell_of_every_student(course_run):
-    """Issue 4, A: per-cell nbgrader scores (the hidden check's partial credit) == the
-    grader's per-(exercise, group) scores, on honest work of every kind."""
-    assert set(course_run.grader) == {*course_run.students, LATE}
+def test_nbgrader_and_the_sandbox_agree_on_every_test_cell_of_honest_work(course_run):
+    """nbgrader's in-kernel checks (public inputs, hidden part against the reference) and the
+    sandbox (the course secret's inputs) give every test cell the same score."""
     for student in course_run.students:
         result = course_run.grader[student]
         assert result is not None and result.grader_error is None, student
@@ -145,42 +169,51 @@ def test_nbgrader_and_the_grader_agree_on_every_test_cell_of_every_student(cours
     assert partial["ex_mistake_sigmoid_derivative"] == 26
 
 
-def test_the_grader_writes_its_scores_and_feedback_into_the_gradebook(course_run):
-    """Issue 4, B: `autograder grade --gradebook` replaced every score (the sentinel is gone)
-    and wrote a comment under each answer cell; generate_feedback shows them."""
+def test_autograde_leaves_the_sandboxes_scores_whatever_the_gradebook_held(course_run):
+    """Forged auto scores, manual scores and extra credit are all replaced or cleared."""
     for student in [*course_run.students, LATE]:
         assert course_run.gradebook[student] == nbs.by_group(course_run.grader[student]), student
-    assert float(course_run.export[LATE]["score"]) == course_run.grader[LATE].score == 24
-    comments = course_run.comments["two_mistakes"]
-    assert comments["univariate_backward_code"].startswith("autograder: 1/4 points for univariate (backward)")
-    assert "half the right value" in comments["univariate_backward_code"]
-    assert "keepdims=True" in comments["two_layer_linear_backward_code"]
-    assert "all checks passed" in comments["univariate_forward_code"]
-    assert "not implemented yet" in course_run.comments["release"]["sigmoid_mlp_sigmoid_code"]
+        assert set(course_run.fields[student]) == {(None, None)}, student
+        assert float(course_run.export[student]["score"]) == course_run.grader[student].score, student
+    assert float(course_run.export[LATE]["score"]) == 24
+    assert "FORGED COMMENT" not in json.dumps(course_run.comments)
+
+
+def test_feedback_appears_once_under_its_test_cell(course_run):
     html = (course_run.root / "feedback" / "two_mistakes" / course.ASSIGNMENT / "backprop.html").read_text()
-    assert "autograder: 1/4 points for univariate (backward)" in html
+    assert html.count("autograder: 1/4 points for univariate (backward)") == 1
     assert "keepdims=True" in html and "half the right value" in html
     assert "24.0 / 29.0" in html
+    notebook = json.loads((course_run.root / "autograded" / "two_mistakes" / course.ASSIGNMENT / course.NOTEBOOK).read_text())
+    test = nbs.cell(notebook, "univariate_backward")
+    assert [o["text"].splitlines()[0] for o in test["outputs"]] == ["autograder: 1/4 points for univariate (backward)"]
+    assert "BEGIN HIDDEN TESTS" not in json.dumps(notebook)
+    assert all(not c.get("outputs") for c in notebook["cells"] if not c["metadata"].get("nbgrader", {}).get("grade"))
 
 
-def test_the_hidden_tests_ran_against_the_reference_in_nbgrader(course_run):
-    autograded = json.loads((course_run.root / "autograded" / "two_mistakes" / course.ASSIGNMENT / course.NOTEBOOK).read_text())
-    test = nbs.cell(autograded, "two_layer_linear_backward")
-    text = "".join("".join(o["text"]) for o in test["outputs"] if o.get("name") == "stdout")
-    assert "against the reference solution, finite differences and torch.autograd" in text
-    assert not [o for o in test["outputs"] if o.get("name") == "stderr" or o["output_type"] == "error"]
+def test_every_student_gets_a_feedback_file(course_run):
+    for student in [*course_run.students, LATE]:
+        assert (course_run.root / "feedback" / student / course.ASSIGNMENT / "backprop.html").is_file(), student
+    stub = (course_run.root / "feedback" / "release" / course.ASSIGNMENT / "backprop.html").read_text()
+    assert "not implemented yet" in stub and "0.0 / 29.0" in stub
 
 
 def test_feedback_comments_show_student_text_verbatim_not_as_html():
     """nbgrader renders comments as markdown; an error message is the student's text."""
     from nbconvert.filters.markdown import markdown2html
 
-    from autograder.gradebook import feedback
-    from autograder.verdicts import ExerciseResult, Verdict
+    from autograder.gradebook import submission_comment
+    from autograder.verdicts import SubmissionResult
 
-    message = "`univariate_forward` raised an error:\nValueError: <script>alert(1)</script> ```` **bold**"
-    verdict = Verdict("univariate", "forward: y_hat", "forward", 0.0, 1.0, False, message)
-    text = feedback(ExerciseResult("univariate", "Univariate", [verdict]), [verdict], ["cell 3 was changed"])
-    html = markdown2html(text)
+    result = SubmissionResult("s", [], notes=["cell 3 was changed <script>alert(1)</script> ```` **bold**"])
+    html = markdown2html(submission_comment(result))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "**bold**" in html and "cell 3 was changed" in html
+
+
+def test_secret_never_reaches_the_student_folders(course_run):
+    secret = SECRET.encode()
+    for folder in ("autograded", "feedback"):
+        for path in (course_run.root / folder).rglob("*"):
+            assert not path.is_file() or secret not in path.read_bytes(), path
+    assert os.environ.get(AUTOGRADER_SECRET) != SECRET  # the tests' own environment never holds it

@@ -1,0 +1,208 @@
+"""`autograder autograde ASSIGNMENT`: the course's grading step, in place of `nbgrader autograde`.
+
+`nbgrader autograde` runs each submitted notebook in a kernel with the instructor's rights
+inside the course directory, where it can write the gradebook and read the reference. This
+step grades every `submitted/<student>/<assignment>/` notebook in the sandbox instead, and
+writes everything nbgrader's later steps read: the gradebook (submission rows, every score
+field that enters a total, comments; see gradebook.py) and autograded/<student>/<assignment>/
+(see autograded.py). `nbgrader generate_feedback` and `nbgrader export` then work as usual.
+
+Everything a submission holds is hostile here: a student is exactly a top-level folder
+with a valid id (layout.py); files are read bounded and without following links; a
+submission that cannot be graded is recorded with zeros and the reason, never skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from autograder import autograded, ipynb
+from autograder.cli import (EXIT_GRADER, EXIT_OK, EXIT_USAGE, default_reference_dir, grade_with_progress,
+                            grader_failures, interrupted, open_session, secret_for, setup_failed, summary)
+from autograder.expected import GraderError
+from autograder.files import FileRefused, read_regular
+from autograder.gradebook import write_student
+from autograder.integrity import installation
+from autograder.layout import Job, Refused, course_submissions
+from autograder.secret import SecretError
+from autograder.text import escape
+from autograder.verdicts import SubmissionResult
+
+
+class CourseError(Exception):
+    """The course directory is not set up for this step (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path
+    submitted: Path
+    autograded: Path
+    release: Path
+    db_url: str
+    course_id: str
+    config: Any  # traitlets Config, from nbgrader_config.py
+
+
+def load_course(course_dir: Path) -> Course:
+    """The course as nbgrader sees it (its nbgrader_config.py is the instructor's own)."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = course_dir.resolve()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config() \
+        if (root / "nbgrader_config.py").is_file() else Config()
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(root)
+    return Course(root, root / coursedir.submitted_directory, root / coursedir.autograded_directory,
+                  root / coursedir.release_directory, coursedir.db_url, coursedir.course_id, config)
+
+
+def released_notebook(course: Course, assignment: str) -> ipynb.Release:
+    folder = course.release / assignment
+    notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+    if len(notebooks) != 1:
+        raise CourseError(f"expected one released notebook in {folder} ({len(notebooks)} found): run "
+                          f"`nbgrader generate_assignment {assignment}` first")
+    try:
+        return ipynb.read_release(notebooks[0])
+    except ipynb.ReleaseError as exc:
+        raise CourseError(str(exc)) from None
+
+
+def read_timestamp(folder: Path) -> tuple[datetime | None, str | None]:
+    """nbgrader's timestamp.txt (a time of submission, for late penalties), bounded."""
+    from nbgrader.utils import parse_utc
+
+    path = folder / "timestamp.txt"
+    try:
+        text = read_regular(path, 100).decode("ascii").strip()
+        return parse_utc(text), None
+    except FileRefused as exc:
+        return None, None if not path.exists() and not path.is_symlink() else f"timestamp.txt ignored: {exc}"
+    except (UnicodeDecodeError, ValueError, OverflowError):
+        return None, "timestamp.txt ignored: it does not hold a time"
+
+
+def _known_students(course: Course, assignment: str, notebook: str) -> set[str]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        try:
+            gb.find_notebook(notebook, assignment)
+        except MissingEntry:
+            raise CourseError(f"assignment {assignment!r} (notebook {notebook!r}) is not in the gradebook: run "
+                              f"`nbgrader generate_assignment {assignment}` first") from None
+        return {s.id for s in gb.students}
+
+
+def select_jobs(args: argparse.Namespace, course: Course, release: ipynb.Release) -> tuple[list[Job], list[Refused]]:
+    jobs, refused = course_submissions(course.submitted, args.assignment, release.path.name)
+    if args.student:
+        wanted = set(args.student)
+        jobs = [j for j in jobs if j.student in wanted]
+        refused = [r for r in refused if r.label in wanted]
+    known = _known_students(course, args.assignment, release.path.stem)
+    if not args.create_students:
+        refused += [Refused(j.label, "not a student of this course in the gradebook (add the student with "
+                                     "`nbgrader db student add`, or pass --create-students)")
+                    for j in jobs if j.student not in known]
+        jobs = [j for j in jobs if j.student in known]
+    return jobs, refused
+
+
+def _late_penalties(gb: Any, course: Course, assignment: str, notebook: str, students: list[str]) -> None:
+    """As nbgrader's AssignLatePenalties: the configured plugin, clamped to [0, score]."""
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    penalties = AssignLatePenalties(config=course.config)
+    penalties.init_plugin()
+    for student in students:
+        submitted = gb.find_submission_notebook(notebook, assignment, student)
+        submitted.late_submission_penalty = None
+        late = gb.find_submission(assignment, student).total_seconds_late
+        if late > 0:
+            penalty = penalties.plugin_inst.late_submission_penalty(student, submitted.score, late)
+            if penalty is not None:
+                submitted.late_submission_penalty = min(max(penalty, 0), submitted.score)
+
+
+def record(course: Course, args: argparse.Namespace, release: ipynb.Release, jobs: list[Job],
+           results: list[SubmissionResult]) -> None:
+    """The autograded notebooks first, then the gradebook in one transaction: a failure of
+    the environment (disk full) leaves the gradebook as it was."""
+    from nbgrader.api import Gradebook
+
+    timestamps: dict[str, datetime | None] = {}
+    for job, result in zip(jobs, results):
+        timestamps[job.student], note = read_timestamp(job.path.parent) if job.problem is None else (None, None)
+        if note:
+            result.notes.append(note)
+        try:
+            cells = ipynb.load_cells(job.path) if job.problem is None else None
+        except ipynb.NotebookError:
+            cells = None
+        notebook = autograded.build(release, cells, result)
+        autograded.write(course.autograded, job.student, args.assignment, release.path.name, notebook)
+    with Gradebook(course.db_url, course.course_id) as gb, warnings.catch_warnings():
+        # nbgrader's own API makes SQLAlchemy warn about its autoflush; nothing is lost.
+        warnings.simplefilter("ignore", category=Warning)
+        nb = gb.find_notebook(release.path.stem, args.assignment)
+        for job, result in zip(jobs, results):
+            if args.create_students:
+                gb.update_or_create_student(job.student)
+            write_student(gb, args.assignment, nb, result, job.student, timestamps[job.student],
+                          args.keep_manual_scores)
+        gb.db.flush()
+        _late_penalties(gb, course, args.assignment, release.path.stem, [j.student for j in jobs])
+        gb.db.commit()
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    try:
+        course = load_course(args.course_dir)
+        release = released_notebook(course, args.assignment)
+        jobs, refused = select_jobs(args, course, release)
+    except CourseError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    problem = installation()
+    if problem.refuse:
+        return setup_failed(GraderError(problem.text))
+    if not jobs:
+        summary([], [(r.label, r.reason) for r in refused])
+        print(f"autograder: no submission of {args.assignment!r} to grade in {course.submitted}", file=sys.stderr)
+        return EXIT_OK
+    with contextlib.ExitStack() as stack:
+        try:
+            reference_dir = args.reference or default_reference_dir(course.root)
+            hidden = [course.root, Path(__file__).resolve().parent.parent, *([reference_dir] if reference_dir else [])]
+            session = open_session(args, len(jobs), stack, hidden, reference_dir, secret_for(args, course.root))
+        except (GraderError, SecretError) as exc:
+            return setup_failed(exc)
+        except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
+            return setup_failed(exc)
+        try:
+            results = grade_with_progress(session, jobs, args, exercises=None, release_dir=course.release)
+        except KeyboardInterrupt:
+            return interrupted(args)
+    try:
+        record(course, args, release, jobs, results)
+    except OSError as exc:
+        print(f"autograder: graded, but could not write the results ({escape(str(exc), 300)}): the gradebook "
+              "was not changed", file=sys.stderr)
+        return EXIT_GRADER
+    summary(results, [(r.label, r.reason) for r in refused])
+    print(f"autograder: {len(results)} submission(s) of {args.assignment!r} graded {session.protection}; "
+          f"{problem.text}", file=sys.stderr)
+    if refused:
+        print(f"autograder: {len(refused)} folder(s) in {course.submitted.name}/ refused (see the table): "
+              "nothing was recorded for them", file=sys.stderr)
+    return grader_failures(results)
