@@ -173,9 +173,6 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     except CourseError as exc:
         print(f"autograder: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    problem = installation()
-    if problem.refuse:
-        return setup_failed(GraderError(problem.text))
     if not jobs:
         summary([], [(r.label, r.reason) for r in refused])
         print(f"autograder: no submission of {args.assignment!r} to grade in {course.submitted}", file=sys.stderr)
@@ -201,7 +198,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         return EXIT_GRADER
     summary(results, [(r.label, r.reason) for r in refused])
     print(f"autograder: {len(results)} submission(s) of {args.assignment!r} graded {session.protection}; "
-          f"{problem.text}", file=sys.stderr)
+          f"{installation().text}", file=sys.stderr)
     if refused:
         print(f"autograder: {len(refused)} folder(s) in {course.submitted.name}/ refused (see the table): "
               "nothing was recorded for them", file=sys.stderr)

@@ -23,6 +23,7 @@ from autograder import reference, report_text
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.exercises import EXERCISES
 from autograder.expected import GraderError, Oracles, warm_up
+from autograder.integrity import installation
 from autograder.layout import Job, discover
 from autograder.report_csv import write_csv
 from autograder.report_gradescope import write_gradescope
@@ -116,6 +117,9 @@ def _reference(pool: SandboxPool | None, directory: Path | None, stack: contextl
 def open_session(args: argparse.Namespace, jobs: int, stack: contextlib.ExitStack, hidden: list[Path],
                  reference_dir: Path | None, secret: CourseSecret | None) -> Session:
     """Raises GraderError or SandboxUnavailable (fail closed unless --no-sandbox)."""
+    installed = installation()
+    if installed.refuse:
+        raise GraderError(installed.text)
     pool = None
     if not args.no_sandbox:
         from autograder.sandbox import Limits, SandboxPool

@@ -45,5 +45,6 @@ def installation() -> Installation:
                or _digest(Path(dist.locate_file(f))) != f"{f.hash.mode}={f.hash.value}"]
     if changed:
         return Installation(f"the installed grader's files were modified since installation ({', '.join(changed[:5])}): "
-                            "reinstall it (./run does) before grading", refuse=True)
+                            "reinstall it (`pip install --no-deps --force-reinstall .` in the grader's repository) before grading",
+                            refuse=True)
     return Installation(f"grader code: the installed package, {len(files)} files verified against pip's record")
