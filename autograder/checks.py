@@ -13,7 +13,7 @@ from autograder import contract, diagnosis, finite_diff, torch_oracle
 from autograder.compare import compare
 from autograder.contract import Returned
 from autograder.exercises import EXERCISES, Dims, Exercise, sigmoid_inputs
-from autograder.expected import DESCENT_RATE, DESCENT_STEPS, Expected, Oracles, descent_step
+from autograder.expected import DESCENT_STEPS, Expected, Oracles, descent_step
 from autograder.policy import autodiff_message
 from autograder.student import CallError, Student
 from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
@@ -81,7 +81,7 @@ def _y_hat_failure(ex: Exercise, run: CaseRun, sigmoid_wrong: bool = False) -> F
     header = f"`{ex.forward_name}`: y_hat is wrong for {dims}"
     if actual.shape != exp.y_hat.shape:
         return format_failure(header, diagnosis.y_hat_shape_cause(actual, exp.y_hat, dims, ex.tolerance), actual, exp.y_hat)
-    if compare(actual, exp.y_hat, ex.tolerance).close:
+    if compare(actual, exp.y_hat, ex.tolerance, exp.float32_error["y_hat"]).close:
         return None
     mutants = [(m.description, m.y_hat) for m in exp.mutants if m.y_hat is not None]
     cause = diagnosis.value_cause(actual, f.dtypes["y_hat"], exp.y_hat, dims, ex.tolerance, mutants)
@@ -138,7 +138,7 @@ def _loss_failure(ex: Exercise, run: CaseRun) -> Failure:
     if actual.size != 1:
         return format_failure(header, f"the loss should be a single number (a float), but has shape {actual.shape}", None, None)
     value, expected = float(actual.reshape(())), np.asarray(exp.loss)
-    if compare(actual.reshape(()), expected, ex.tolerance).close:
+    if compare(actual.reshape(()), expected, ex.tolerance, exp.float32_error["loss"]).close:
         return None
     cause = diagnosis.nonfinite_cause(actual) or _loss_ratio_cause(value, exp.loss, exp.case.dims)
     if cause is None and _is_mse_of_wrong_y_hat(ex, f, exp, value):
@@ -178,7 +178,7 @@ def _gradient_failure(ex: Exercise, run: CaseRun, p: str, y_hat_ok: bool) -> Fai
     header = f"`{ex.backward_name}`: grads['{p}'] is wrong for {dims}"
     if actual.shape != expected.shape:
         return format_failure(header, diagnosis.shape_cause(actual, expected, dims, ex.tolerance), actual, expected)
-    verdicts = {name: compare(actual, g[p], ex.tolerance).close for name, g in exp.oracles.items()}
+    verdicts = {name: compare(actual, g[p], ex.tolerance, exp.float32_error[p]).close for name, g in exp.oracles.items()}
     if all(verdicts.values()):
         return None
     if y_hat_ok:
@@ -248,7 +248,7 @@ def _mutation_failure(ex: Exercise, runs: list[CaseRun]) -> Failure:
 
 
 def _descent_failure(ex: Exercise, student: Student, oracles: Oracles) -> Failure:
-    expected_losses = oracles.descent_losses(ex)
+    rate, expected_losses = oracles.descent(ex)
     case = oracles.all_expected(ex)[0].case
     params, losses = dict(case.params), []
     for _ in range(DESCENT_STEPS):
@@ -269,10 +269,10 @@ def _descent_failure(ex: Exercise, student: Student, oracles: Oracles) -> Failur
             if g.shape != np.shape(params[p]):
                 return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
             grads[p] = g
-        params = descent_step(params, grads)
+        params = descent_step(params, grads, rate)
     if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
         return None
-    return (f"{DESCENT_STEPS} steps of gradient descent (rate {DESCENT_RATE}) with your functions on {case.dims}: "
+    return (f"{DESCENT_STEPS} steps of gradient descent (rate {rate:g}) with your functions on {case.dims}: "
             f"your loss goes {losses[0]:.5g} -> {losses[-1]:.5g}, it should go {expected_losses[0]:.5g} -> {expected_losses[-1]:.5g}"
             + _descent_reason(losses, expected_losses))
 

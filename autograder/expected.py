@@ -22,7 +22,9 @@ from autograder.values import Array, Items, Text
 
 ORACLE_AGREEMENT = 1e-7  # normwise; the grading tolerance is 1e-5
 DESCENT_STEPS = 8
-DESCENT_RATE = 0.05
+# The first rate at which the right gradients lower the loss at every step of the case
+# (random graded cases can be steep enough for 0.05 to diverge).
+DESCENT_RATES = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
 
 
 class GraderError(Exception):
@@ -52,6 +54,9 @@ class Expected:
     loss: float
     grads: dict[str, np.ndarray]
     oracles: dict[str, dict[str, np.ndarray]]  # oracle name -> grads
+    # |float32 - float64| of the torch oracle on this case, for "y_hat", "loss" and each
+    # parameter: how much float32 arithmetic, which is admitted, may err here (compare.py).
+    float32_error: dict[str, np.ndarray] = field(default_factory=dict)
     mutants: tuple[MutantValues, ...] = ()
 
 
@@ -68,7 +73,7 @@ class Oracles:
     reference: Student | None = None  # the reference and its known-wrong variants (reference.py)
     secret: CourseSecret | None = None  # None: the public inputs the notebooks show
     _cache: dict[tuple[str, Dims], Expected] = field(default_factory=dict)
-    _descent: dict[str, list[float]] = field(default_factory=dict)
+    _descent: dict[str, tuple[float, list[float]]] = field(default_factory=dict)
     _mutants: dict[str, list[Mutant]] = field(default_factory=dict)
 
     @property
@@ -114,7 +119,8 @@ class Oracles:
                 if np.shape(g[p]) != np.shape(grads[p]) or relative_error(g[p], grads[p]) > ORACLE_AGREEMENT:
                     raise GraderError(f"oracles disagree on {ex.name} {p} at {case.dims}: {name} is off by "
                                       f"{relative_error(g[p], grads[p]) if np.shape(g[p]) == np.shape(grads[p]) else 'shape'}")
-        return Expected(case, np.asarray(y_hat, float), float(loss), grads, oracles, self._mutant_values(ex, case))
+        return Expected(case, np.asarray(y_hat, float), float(loss), grads, oracles, _float32_error(case, oracles),
+                        self._mutant_values(ex, case))
 
     def mutants(self, ex: Exercise) -> list[Mutant]:
         """The exercise's known-wrong variants: descriptions and which halves they change."""
@@ -170,23 +176,40 @@ class Oracles:
         """Every test case of the exercise, the diagnosis case first."""
         return [self.expected(exercise, d) for d in exercise.shapes(self.secret)]
 
-    def descent_losses(self, exercise: Exercise) -> list[float]:
-        """Losses of DESCENT_STEPS steps of gradient descent from the diagnosis case."""
+    def descent(self, exercise: Exercise) -> tuple[float, list[float]]:
+        """(rate, losses) of DESCENT_STEPS steps of gradient descent from the diagnosis case,
+        at the first rate of DESCENT_RATES where the loss falls at every step."""
         if exercise.name not in self._descent:
             case = self.all_expected(exercise)[0].case
-            params, losses = dict(case.params), []
-            for _ in range(DESCENT_STEPS):
-                _, loss, grads = torch_oracle.forward_and_gradients(exercise.name, params, case.X, case.y)
-                losses.append(loss)
-                params = descent_step(params, grads)
-            self._descent[exercise.name] = losses
+            for rate in DESCENT_RATES:
+                losses = _trajectory(exercise, case, rate)
+                if all(np.isfinite(losses)) and all(b < a for a, b in zip(losses, losses[1:])):
+                    break
+            else:
+                raise GraderError(f"no descent rate lowers the loss of {exercise.name} at {case.dims}")
+            self._descent[exercise.name] = (rate, losses)
         return self._descent[exercise.name]
 
 
-def descent_step(params: Params, grads: dict[str, np.ndarray]) -> Params:
+def _trajectory(exercise: Exercise, case: Case, rate: float) -> list[float]:
+    params, losses = dict(case.params), []
+    for _ in range(DESCENT_STEPS):
+        _, loss, grads = torch_oracle.forward_and_gradients(exercise.name, params, case.X, case.y)
+        losses.append(loss)
+        params = descent_step(params, grads, rate)
+    return losses
+
+
+def _float32_error(case: Case, oracles: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    y_hat, loss, grads = torch_oracle.case_result(case)
+    y_hat32, loss32, grads32 = torch_oracle.case_result(case, single=True)
+    errors = {"y_hat": np.abs(y_hat32 - y_hat), "loss": np.abs(np.asarray(loss32 - loss))}
+    return errors | {p: np.abs(grads32[p] - g) for p, g in grads.items()}
+
+
+def descent_step(params: Params, grads: dict[str, np.ndarray], rate: float) -> Params:
     return {
-        k: float(v - DESCENT_RATE * float(np.asarray(grads[k]).reshape(()))) if isinstance(v, float)
-        else v - DESCENT_RATE * grads[k]
+        k: float(v - rate * float(np.asarray(grads[k]).reshape(()))) if isinstance(v, float) else v - rate * grads[k]
         for k, v in params.items()
     }
 
@@ -195,4 +218,4 @@ def warm_up(oracles: Oracles) -> None:
     """Compute every expected value up front (shared by all submissions of a batch)."""
     for exercise in EXERCISES.values():
         oracles.all_expected(exercise)
-        oracles.descent_losses(exercise)
+        oracles.descent(exercise)

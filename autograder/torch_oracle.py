@@ -31,17 +31,19 @@ def _forward(exercise: str, t: dict, X, y):
     return y_hat, torch.mean((y_hat - y) ** 2)
 
 
-def forward_and_gradients(exercise: str, params: Params, X: np.ndarray, y: np.ndarray):
-    """Returns (y_hat, loss, grads) as float64 numpy values, grads shaped like params."""
+def forward_and_gradients(exercise: str, params: Params, X: np.ndarray, y: np.ndarray, single: bool = False):
+    """Returns (y_hat, loss, grads) as float64 numpy values, grads shaped like params;
+    `single`: computed in float32 (to measure its rounding error on this case)."""
     torch = _torch()
-    t = {k: torch.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for k, v in params.items()}
-    y_hat, loss = _forward(exercise, t, torch.from_numpy(np.asarray(X, float)), torch.from_numpy(np.asarray(y, float)))
+    dtype = np.float32 if single else np.float64
+    t = {k: torch.tensor(np.asarray(v, dtype=dtype), requires_grad=True) for k, v in params.items()}
+    y_hat, loss = _forward(exercise, t, torch.from_numpy(np.asarray(X, dtype)), torch.from_numpy(np.asarray(y, dtype)))
     names = list(t)
     grads = torch.autograd.grad(loss, [t[k] for k in names])
     return (
-        y_hat.detach().numpy().copy(),
+        y_hat.detach().numpy().astype(np.float64),
         float(loss.detach()),
-        {k: g.numpy().copy() for k, g in zip(names, grads)},
+        {k: g.numpy().astype(np.float64) for k, g in zip(names, grads)},
     )
 
 
@@ -52,8 +54,8 @@ def loss(exercise: str, params: Params, X: np.ndarray, y: np.ndarray) -> float:
         return float(_forward(exercise, t, torch.from_numpy(np.asarray(X, float)), torch.from_numpy(np.asarray(y, float)))[1])
 
 
-def case_result(case: Case):
-    return forward_and_gradients(case.exercise, case.params, case.X, case.y)
+def case_result(case: Case, single: bool = False):
+    return forward_and_gradients(case.exercise, case.params, case.X, case.y, single)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

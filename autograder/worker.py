@@ -17,7 +17,6 @@ import json
 import os
 import resource
 import select
-import shutil
 import signal
 import socket
 import sys
@@ -77,7 +76,13 @@ def serve_zygote(control: socket.socket, scope: Scope) -> None:
             for fd in fds:
                 os.close(fd)
             continue  # a stray "kill" for a child that already exited
-        _reset_scratch(scope)
+        try:
+            _prepare_work(scope)
+        except OSError:  # what the last child left could not be removed: a fresh sandbox is needed
+            for fd in fds:
+                os.close(fd)
+            _send(control, {"event": "failed"})
+            continue
         pid = os.fork()
         if pid == 0:
             code = WORKER_FAILED  # unless serving ends the normal way, at the grader's EOF
@@ -91,7 +96,7 @@ def serve_zygote(control: socket.socket, scope: Scope) -> None:
             os.close(fd)
         _send(control, {"event": "spawned"})
         status = supervise(control, pid, scope)
-        clean = kill_leftovers(pid, scope) and scrub_kernel_state(scope)
+        clean = kill_leftovers(pid, scope) and scrub_kernel_state(scope) and reset_scratch(scope)
         _send(control, {"event": "exited", "clean": clean, **status})
 
 
@@ -207,18 +212,63 @@ def _mount_points() -> list[str]:
         return [line.split()[4] for line in f]
 
 
-def _reset_scratch(scope: Scope) -> None:
+def _wipe_tree(fd: int, deadline: float) -> None:
+    """Empties the directory open at `fd` (and closes it), however deep or locked down the
+    child left it: no recursion (a tree 100,000 deep), no path longer than one name (past
+    PATH_MAX), one directory open at a time (the zygote's fd limit), modes restored on the
+    way down (a child may chmod 000 its own directories). Raises OSError or TimeoutError."""
+    names: list[str] = []  # the path from the top, for climbing back with rmdir
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the scratch directory takes too long to empty")
+            subdir = None
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        subdir = subdir or entry.name
+                    else:
+                        os.unlink(entry.name, dir_fd=fd)
+            if subdir is not None:
+                os.chmod(subdir, 0o700, dir_fd=fd)
+                child = os.open(subdir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd, names = child, names + [subdir]
+            elif names:
+                parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = parent
+                os.rmdir(names.pop(), dir_fd=fd)
+            else:
+                return
+    finally:
+        os.close(fd)
+
+
+def reset_scratch(scope: Scope, patience: float = 10.0) -> bool:
     """Removes everything a child could have written (a confined child can write only in
-    /tmp), then makes an empty work directory owned by the next child."""
+    /tmp). False when that fails: the grader then drops this sandbox (its tmpfs goes with
+    it) rather than hand a next child what this one left."""
     mounts = _mount_points()
-    for name in os.listdir(scope.scratch) if scope.confined else [WORK]:
-        path = os.path.join(scope.scratch, name)
-        if any(m == path or m.startswith(path + "/") for m in mounts):
-            continue  # the read-only interpreter, when it lives under /tmp on the host
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        elif os.path.lexists(path):
-            os.unlink(path)
+    deadline = time.monotonic() + patience
+    try:
+        for name in os.listdir(scope.scratch) if scope.confined else [WORK]:
+            path = os.path.join(scope.scratch, name)
+            if any(m == path or m.startswith(path + "/") for m in mounts):
+                continue  # the read-only interpreter, when it lives under /tmp on the host
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+                _wipe_tree(os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW), deadline)
+                os.rmdir(path)
+            elif os.path.lexists(path):
+                os.unlink(path)
+    except (OSError, TimeoutError):
+        return False
+    return True
+
+
+def _prepare_work(scope: Scope) -> None:
+    """An empty work directory owned by the next child."""
     os.mkdir(scope.work, 0o700)
     if scope.drop_to is not None:
         os.chown(scope.work, scope.drop_to, scope.drop_to)

@@ -12,13 +12,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from cli_runner import GRADE, grade_cli
 
 from autograder.checks import grade
-from autograder.execution import Chunk
+from autograder.execution import CallError, Chunk
 from autograder.sandbox import Limits, SandboxedStudent, SandboxPool
-from autograder.student import InProcessStudent
+from autograder.student import Call, InProcessStudent
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "submissions").glob("*.py"))
@@ -197,3 +198,52 @@ def test_ctrl_c_stops_the_batch_keeps_finished_results_and_resume_completes_it(t
     rows = (tmp_path / "all.csv").read_text().splitlines()[1:]
     assert sorted(r.split(",")[0] for r in rows) == [f"s{i}.py" for i in range(8)]
     assert all(r.split(",")[1] == "29" for r in rows)
+
+
+def test_a_stalled_grader_thread_charges_nothing_to_an_honest_student(pool, oracles):
+    """Another thread holds the GIL for seconds (a C-level regex) while an honest student is
+    graded with a 1.5 s call deadline: answers already in the pipe count, nothing times out."""
+    import re
+    import threading
+
+    results = []
+
+    def grade_some() -> None:
+        for i in range(12):
+            with SandboxedStudent([Chunk(CORRECT, f"honest{i}.py")], pool) as student:
+                results.append(grade(student, oracles, f"honest{i}"))
+
+    grader = threading.Thread(target=grade_some)
+    grader.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    re.match(r"(a+)+$", "a" * 27 + "b")  # holds the GIL throughout
+    stalled = time.monotonic() - start
+    grader.join()
+    assert stalled > 1.5, "the stall must outlast the call deadline for this test to mean anything"
+    assert [r.score for r in results] == [29.0] * 12, [v.message for r in results for v in r.verdicts if not v.passed][:3]
+
+
+def test_the_zygote_survives_a_scratch_tree_it_cannot_walk_naively(pool, oracles):
+    """A child leaves 20,000 nested directories (past PATH_MAX, past the recursion limit)
+    with modes 000: the sandbox is cleaned and reused, and the next submission scores."""
+    bomb = ("import os\n"
+            "def sigmoid(z):\n"
+            "    fd = os.open('.', os.O_RDONLY)\n"
+            "    for i in range(20000):\n"
+            "        os.mkdir('d', dir_fd=fd)\n"
+            "        new = os.open('d', os.O_RDONLY, dir_fd=fd)\n"
+            "        os.close(fd)\n"
+            "        fd = new\n"
+            "    os.fchmod(fd, 0)\n"
+            "    os.chmod('.', 0)\n"
+            "    return z\n")
+    with SandboxedStudent([Chunk(bomb, "bomb.py")], pool) as student:
+        outcome, = student.run([Call("sigmoid", (np.zeros(1),), ("z",))])
+        used = student.sandbox
+    assert not isinstance(outcome, CallError)
+    with SandboxedStudent([Chunk(CORRECT, "next.py")], pool) as student:
+        result = grade(student, oracles, "next")
+        reused = student.sandbox is used
+    assert result.score == 29
+    assert reused, "the sandbox was dropped: its zygote could not clean up after the child"
