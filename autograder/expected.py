@@ -20,7 +20,10 @@ from autograder.secret import CourseSecret
 from autograder.student import Call, CallError, Reply, Student
 from autograder.values import Array, Items, Text
 
-ORACLE_AGREEMENT = 1e-7  # normwise; the grading tolerance is 1e-5
+ORACLE_AGREEMENT = 1e-7  # normwise, between exact oracles; the grading tolerance is 1e-5
+# Central differences err by ~eps * |loss| / h per entry (rounding), whatever the size of
+# the gradient: a small gradient of a large loss is known only to that absolute precision.
+FD_AGREEMENT, FD_NOISE = 1e-6, 1e-9
 DESCENT_STEPS = 8
 # The first rate at which the right gradients lower the loss at every step of the case
 # (random graded cases can be steep enough for 0.05 to diverge).
@@ -116,9 +119,7 @@ class Oracles:
                 lambda p: torch_oracle.loss(ex.name, p, case.X, case.y), case.params)
         for name, g in oracles.items():
             for p in ex.param_names:
-                if np.shape(g[p]) != np.shape(grads[p]) or relative_error(g[p], grads[p]) > ORACLE_AGREEMENT:
-                    raise GraderError(f"oracles disagree on {ex.name} {p} at {case.dims}: {name} is off by "
-                                      f"{relative_error(g[p], grads[p]) if np.shape(g[p]) == np.shape(grads[p]) else 'shape'}")
+                _agree(name, g[p], grads[p], abs(loss), f"{ex.name} {p} at {case.dims}")
         return Expected(case, np.asarray(y_hat, float), float(loss), grads, oracles, _float32_error(case, oracles),
                         self._mutant_values(ex, case))
 
@@ -198,6 +199,19 @@ def _trajectory(exercise: Exercise, case: Case, rate: float) -> list[float]:
         losses.append(loss)
         params = descent_step(params, grads, rate)
     return losses
+
+
+def _agree(oracle: str, value: np.ndarray, primary: np.ndarray, loss: float, where: str) -> None:
+    """Raises GraderError if an oracle disagrees with the primary one beyond its precision."""
+    if np.shape(value) != np.shape(primary):
+        raise GraderError(f"oracles disagree on {where}: {oracle} has shape {np.shape(value)}")
+    if oracle == "finite differences":
+        gap = float(np.linalg.norm(np.asarray(value, float) - primary))
+        if gap <= FD_AGREEMENT * float(np.linalg.norm(primary)) + FD_NOISE * (1.0 + loss):
+            return
+    elif relative_error(value, primary) <= ORACLE_AGREEMENT:
+        return
+    raise GraderError(f"oracles disagree on {where}: {oracle} is off by {relative_error(value, primary):.2e}")
 
 
 def _float32_error(case: Case, oracles: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
