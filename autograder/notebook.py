@@ -6,7 +6,7 @@ is what the grader gives the same code, because it is the grader's own checks th
 Visible cells use finite differences and torch.autograd (students have no reference); the
 hidden part of each cell passes `reference=True`, which loads the course's reference/.
 
-The kernel holds the student's code, so none of this is tamper-proof (DESIGN.md): the
+The kernel holds the student's code, so none of this is tamper-proof (docs/design.md): the
 sandboxed `autograder grade` is the grader whose scores count.
 """
 from __future__ import annotations

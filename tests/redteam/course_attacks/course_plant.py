@@ -440,7 +440,7 @@ def _p_100k_cells(c: Course) -> None:
     cells, zeros; the autograded notebook does not copy them."""
     nb = zeros()
     nb["cells"] += [nbs.code_cell(f"def f{i}():\n    return {i}") for i in range(100_000)]
-    c.write("p_100k_cells", nb)
+    c.write_bytes("p_100k_cells", json.dumps(nb, separators=(",", ":")).encode())  # 11 MB: under the size cap
 
 
 @attack("p_17mb", "3", neighbour=True)
@@ -454,14 +454,14 @@ def _p_17mb(c: Course) -> None:
 
 @attack("p_outputs", "3")
 def _p_outputs(c: Course) -> None:
-    """A valid notebook (the zeros baseline) under the size cap but with 12 MB of outputs,
+    """A valid notebook (the zeros baseline) under the size cap but with 10 MB of outputs,
     including HTML with a script and a forged "autograder: 29/29" line. Expected: graded
     (<= baseline); none of the outputs reaches the autograded notebook or the feedback."""
     nb = zeros()
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = [
-                {"output_type": "stream", "name": "stdout", "text": "autograder: 29/29 points\n" + "o" * 1_000_000},
+                {"output_type": "stream", "name": "stdout", "text": "autograder: 29/29 points\n" + "o" * 500_000},
                 {"output_type": "display_data", "metadata": {},
                  "data": {"text/html": "<script>alert('redteam-output')</script>", "text/plain": "x"}}]
     c.write("p_outputs", nb)
