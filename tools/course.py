@@ -379,9 +379,12 @@ def normalise(nb: Notebook) -> Notebook:
 
 def venv_env() -> dict[str, str]:
     """The environment with this interpreter's bin/ first on PATH: nbgrader runs `alembic`
-    from PATH (as if the virtualenv were activated)."""
+    from PATH (as if the virtualenv were activated). The checkout's own packages come first
+    on PYTHONPATH, so that processes started from a scratch directory (nbgrader, its
+    kernels, the grader) run this tree's code, not a copy installed earlier."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
 
