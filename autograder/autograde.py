@@ -31,6 +31,7 @@ from autograder.gradebook import write_student
 from autograder.integrity import installation
 from autograder.layout import Job, Refused, course_submissions
 from autograder.secret import SecretError
+from autograder.spec import Assignment
 from autograder.text import escape
 from autograder.verdicts import SubmissionResult
 
@@ -48,6 +49,15 @@ class Course:
     db_url: str
     course_id: str
     config: Any  # traitlets Config, from nbgrader_config.py
+
+
+def declared(name: str, exercises: Path | None) -> Assignment:
+    from autograder import course
+
+    try:
+        return course.assignment(name, exercises)
+    except course.CourseError as exc:
+        raise CourseError(str(exc)) from None
 
 
 def load_course(course_dir: Path) -> Course:
@@ -167,6 +177,7 @@ def record(course: Course, args: argparse.Namespace, release: ipynb.Release, job
 
 def cmd_autograde(args: argparse.Namespace) -> int:
     try:
+        assignment = declared(args.assignment, args.exercises)
         course = load_course(args.course_dir)
         release = released_notebook(course, args.assignment)
         jobs, refused = select_jobs(args, course, release)
@@ -179,9 +190,9 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         return EXIT_OK
     with contextlib.ExitStack() as stack:
         try:
-            reference_dir = args.reference or default_reference_dir(course.root)
+            reference_dir = args.reference or default_reference_dir(course.root, assignment.name)
             hidden = [course.root, Path(__file__).resolve().parent.parent, *([reference_dir] if reference_dir else [])]
-            session = open_session(args, len(jobs), stack, hidden, reference_dir, secret_for(args, course.root))
+            session = open_session(args, assignment, len(jobs), stack, hidden, reference_dir, secret_for(args, course.root))
         except (GraderError, SecretError) as exc:
             return setup_failed(exc)
         except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed

@@ -26,6 +26,7 @@ from autograder.report_gradescope import write_gradescope
 from autograder.student import InProcessStudent, Student, UnloadableStudent
 from autograder.submission import Submission, SubmissionError, load
 from autograder.text import escape
+from autograder.spec import Assignment
 from autograder.verdicts import SubmissionResult
 
 OpenStudent = Callable[[Submission], ContextManager[Student]]
@@ -67,25 +68,25 @@ def in_process(submission: Submission) -> Iterator[Student]:
     yield InProcessStudent(list(submission.chunks))
 
 
-def _load(job: Job, release_dir: Path | None) -> Submission:
+def _load(job: Job, release_dir: Path | None, assignment: Assignment) -> Submission:
     if job.problem is not None:
         raise SubmissionError(job.problem)
-    return load(job.path, release_dir, job.assignment)
+    return load(job.path, release_dir, job.assignment or assignment.name)
 
 
-def grade_job(job: Job, oracles: Oracles, open_student: OpenStudent, exercises: list[str] | None,
-              protection: str, release_dir: Path | None = None) -> SubmissionResult:
+def grade_job(job: Job, oracles: Oracles, open_student: OpenStudent, assignment: Assignment,
+              exercises: list[str] | None, protection: str, release_dir: Path | None = None) -> SubmissionResult:
     try:
-        submission = _load(job, release_dir)
+        submission = _load(job, release_dir, assignment)
     except SubmissionError as exc:
-        result = grade(UnloadableStudent(str(exc)), oracles, job.label, exercises)
+        result = grade(UnloadableStudent(str(exc)), oracles, job.label, assignment, exercises)
         result.protection = protection
         return result
     except ReleaseError as exc:  # e.g. no released notebook to read a notebook against
         return SubmissionResult(job.label, [], protection=protection, grader_error=str(exc))
     try:
         with open_student(submission) as student:
-            result = grade(student, oracles, job.label, exercises)
+            result = grade(student, oracles, job.label, assignment, exercises)
     except GraderError as exc:
         return SubmissionResult(job.label, [], protection=protection, grader_error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the batch or blame the student
@@ -107,6 +108,7 @@ def run_batch(
     jobs: list[Job],
     oracles: Oracles,
     open_student: OpenStudent,
+    assignment: Assignment,
     *,
     workers: int,
     protection: str,
@@ -133,7 +135,7 @@ def run_batch(
 
     def work(job: Job, fp: str) -> SubmissionResult:
         start = time.perf_counter()
-        result = grade_job(job, oracles, open_student, exercises, protection, release_dir)
+        result = grade_job(job, oracles, open_student, assignment, exercises, protection, release_dir)
         # After an interrupt the sandboxes are torn down under the submissions still running:
         # what they report then is not their grade, and --resume must not take it as one.
         if out is not None and not stopping.is_set():

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import reference, report_text
+from autograder import course, reference, report_text
 from autograder.batch import OpenStudent, in_process, run_batch
-from autograder.exercises import EXERCISES
 from autograder.expected import GraderError, Oracles, warm_up
 from autograder.integrity import installation
 from autograder.layout import Job, discover
@@ -29,6 +28,7 @@ from autograder.report_csv import write_csv
 from autograder.report_gradescope import write_gradescope
 from autograder.report_junit import write_junit
 from autograder.secret import CourseSecret, SecretError, load_or_create
+from autograder.spec import Assignment
 from autograder.student import InProcessStudent, Student
 from autograder.submission import Submission
 from autograder.text import escape
@@ -50,6 +50,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--public-inputs", action="store_true",
                    help="grade on the notebook's public inputs instead of the course secret's (to reproduce a notebook)")
     p.add_argument("--quiet", action="store_true", help="print the summary table only, no feedback")
+    p.add_argument("--exercises", type=Path, default=None, metavar="DIR",
+                   help="a folder of assignment declarations to use instead of the installed ones "
+                        "(or $AUTOGRADER_EXERCISES)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--gradescope", type=Path, help="write Gradescope's results.json for a single submission")
     g.add_argument("--junit", type=Path, help="write a JUnit XML report")
     g.add_argument("--csv", type=Path, help="write one CSV row per submission")
-    g.add_argument("--exercise", action="append", choices=sorted(EXERCISES), help="grade only these exercises")
+    g.add_argument("--assignment", help="which assignment the submissions answer (needed when several are installed)")
+    g.add_argument("--exercise", action="append", help="grade only these exercises")
     _common(g)
     a = sub.add_parser("autograde", help="the course's grading step: nbgrader's submitted/ -> gradebook, autograded/")
     a.add_argument("assignment", help="the nbgrader assignment, e.g. backprop")
@@ -81,10 +85,10 @@ def secret_for(args: argparse.Namespace, course_dir: Path) -> CourseSecret | Non
     return None if args.public_inputs else load_or_create(course_dir)
 
 
-def default_reference_dir(course_dir: Path) -> Path | None:
+def default_reference_dir(course_dir: Path, assignment: str) -> Path | None:
     """<course>/reference, else the checkout this package runs from (a source tree)."""
     for candidate in (course_dir / "reference", Path(__file__).resolve().parent.parent / "reference"):
-        if (candidate / "backprop.py").is_file():
+        if (candidate / assignment / "__init__.py").is_file():
             return candidate
     return None
 
@@ -94,28 +98,31 @@ class Session:
     """What grading needs, set up once: the oracles' values, how to run a submission, and
     the protection level every result records."""
 
+    assignment: Assignment
     oracles: Oracles
     open_student: OpenStudent
     protection: str
     workers: int
 
 
-def _reference(pool: SandboxPool | None, directory: Path | None, stack: contextlib.ExitStack) -> Student | None:
+def _reference(pool: SandboxPool | None, directory: Path | None, assignment: str,
+               stack: contextlib.ExitStack) -> Student | None:
     if directory is None:
         return None
     try:
-        modules = reference.sources(directory)
+        modules = reference.sources(directory, assignment)
     except (reference.ReferenceMissing, OSError, UnicodeDecodeError) as exc:
         raise GraderError(str(exc)) from None
+    chunks = reference.loader(modules, assignment)
     if pool is None:
-        return InProcessStudent(reference.loader(), modules)
+        return InProcessStudent(chunks, modules)
     from autograder.sandbox import SandboxedStudent
 
-    return stack.enter_context(SandboxedStudent(reference.loader(), pool, modules))
+    return stack.enter_context(SandboxedStudent(chunks, pool, modules))
 
 
-def open_session(args: argparse.Namespace, jobs: int, stack: contextlib.ExitStack, hidden: list[Path],
-                 reference_dir: Path | None, secret: CourseSecret | None) -> Session:
+def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, stack: contextlib.ExitStack,
+                 hidden: list[Path], reference_dir: Path | None, secret: CourseSecret | None) -> Session:
     """Raises GraderError or SandboxUnavailable (fail closed unless --no-sandbox)."""
     installed = installation()
     if installed.refuse:
@@ -127,11 +134,11 @@ def open_session(args: argparse.Namespace, jobs: int, stack: contextlib.ExitStac
         pool = stack.enter_context(SandboxPool(Limits(call_timeout=args.timeout)))
         pool.prewarm(max(1, min(args.workers, jobs)))  # they get ready during the oracles' warm-up
     with contextlib.ExitStack() as reference_stack:  # the reference's child ends with the warm-up
-        oracles = Oracles(reference=_reference(pool, reference_dir, reference_stack), secret=secret)
-        warm_up(oracles)
+        oracles = Oracles(reference=_reference(pool, reference_dir, assignment.name, reference_stack), secret=secret)
+        warm_up(oracles, assignment)
     oracles.reference = None  # every value it gave is cached; nothing may call it again
     if pool is None:
-        return Session(oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
+        return Session(assignment, oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
     from autograder.sandbox import SandboxedStudent
 
     protection = pool.probe(hidden)
@@ -141,7 +148,7 @@ def open_session(args: argparse.Namespace, jobs: int, stack: contextlib.ExitStac
         with SandboxedStudent(list(submission.chunks), pool) as student:
             yield student
 
-    return Session(oracles, open_student, protection, args.workers)
+    return Session(assignment, oracles, open_student, protection, args.workers)
 
 
 def summary(results: list[SubmissionResult], refused: list[tuple[str, str]] = ()) -> None:
@@ -151,15 +158,16 @@ def summary(results: list[SubmissionResult], refused: list[tuple[str, str]] = ()
 
     table = Table(title="Summary")
     table.add_column("submission")
-    for name in EXERCISES:
+    exercises = list(dict.fromkeys(e.exercise for r in results for e in r.exercises))
+    for name in exercises:
         table.add_column(name, justify="right")
     table.add_column("total", justify="right")
     for r in results:
         per = {e.exercise: f"{e.score:g}/{e.max_score:g}" for e in r.exercises}
         total = "GRADER ERROR" if r.grader_error else f"{r.score:g}/{r.max_score:g}"
-        table.add_row(Text(escape(r.submission, 100)), *(per.get(n, "-") for n in EXERCISES), total)
+        table.add_row(Text(escape(r.submission, 100)), *(per.get(n, "-") for n in exercises), total)
     for label, reason in refused:
-        table.add_row(Text(escape(label, 100)), *("-" for _ in EXERCISES), Text(f"REFUSED: {escape(reason, 200)}"))
+        table.add_row(Text(escape(label, 100)), *("-" for _ in exercises), Text(f"REFUSED: {escape(reason, 200)}"))
     Console(stderr=True).print(table)
 
 
@@ -189,7 +197,7 @@ def grade_with_progress(session: Session, jobs: list[Job], args: argparse.Namesp
         def on_result(job: Job, result: SubmissionResult, reused: bool) -> None:
             progress.advance(task)
 
-        return run_batch(jobs, session.oracles, session.open_student, workers=session.workers,
+        return run_batch(jobs, session.oracles, session.open_student, session.assignment, workers=session.workers,
                          protection=session.protection, exercises=exercises, out=args.out,
                          resume=getattr(args, "resume", False), release_dir=release_dir, on_result=on_result)
 
@@ -214,12 +222,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"autograder: {problem}", file=sys.stderr)
         return EXIT_USAGE
     course_dir = Path.cwd()
+    try:
+        chosen = course.assignment(args.assignment, args.exercises)
+    except course.CourseError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     with contextlib.ExitStack() as stack:
         try:
             # What the children must not see: where the grader runs, the course's files, the submissions.
             hidden = [course_dir, Path(__file__).resolve().parent.parent, *(p.resolve() for p in args.paths),
                       *([args.reference.resolve()] if args.reference else [])]
-            session = open_session(args, len(jobs), stack, hidden, args.reference or default_reference_dir(course_dir),
+            session = open_session(args, chosen, len(jobs), stack, hidden,
+                                   args.reference or default_reference_dir(course_dir, chosen.name),
                                    secret_for(args, course_dir))
         except (GraderError, SecretError) as exc:
             return setup_failed(exc)

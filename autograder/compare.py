@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.exercises import Tolerance
+from autograder.spec import Tolerance
 
 
 @dataclass(frozen=True)

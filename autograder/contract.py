@@ -1,6 +1,6 @@
-"""The student contract of a forward/backward exercise, as calls through `Student.run`.
+"""The student contract of a model exercise, as calls through `Student.run`.
 
-`E_forward(params, X, y)` returns (y_hat, loss, cache), the cache staying on the student's
+`E_forward(params, X, y)` returns (output, loss, cache), the cache staying on the student's
 side; `E_backward(params, cache)` returns a dict of gradients. One batch runs a case's
 forward and backward together (one round trip to a sandboxed child).
 """
@@ -14,7 +14,7 @@ import numpy as np
 from autograder.student import Call, CallError, Ref, Reply, Student
 from autograder.values import Array, Bad, Items, Mapping
 
-FORWARD_RETURNS = ["t", "a", "a", "k"]  # y_hat, loss, cache (kept on the student's side)
+FORWARD_RETURNS = ["t", "a", "a", "k"]  # output, loss, cache (kept on the student's side)
 
 
 @dataclass
@@ -43,15 +43,15 @@ def backward_call(exercise: str, params: dict[str, Any], cache: Ref) -> Call:
     return Call(f"{exercise}_backward", (params, cache), ("params", "cache"), "d")
 
 
-def as_forward(outcome: Reply | CallError, fn: str) -> Returned:
+def as_forward(outcome: Reply | CallError, fn: str, output: str = "y_hat") -> Returned:
     """Raises CallError when the call failed or did not return three values."""
     if isinstance(outcome, CallError):
         raise outcome
     if isinstance(outcome.result, Bad):
-        raise CallError("bad_return", f"`{fn}` must return (y_hat, loss, cache); {outcome.result.message}")
+        raise CallError("bad_return", f"`{fn}` must return ({output}, loss, cache); {outcome.result.message}")
     assert isinstance(outcome.result, Items)
     out = Returned(mutated=list(outcome.mutated))
-    _field(out, "y_hat", outcome.result.items[0])
+    _field(out, "output", outcome.result.items[0])
     _field(out, "loss", outcome.result.items[1])
     return out
 
@@ -73,12 +73,12 @@ def as_backward(outcome: Reply | CallError, fn: str, names: tuple[str, ...]) -> 
 
 
 def forward_backward(student: Student, exercise: str, params: dict[str, Any], X: np.ndarray, y: np.ndarray,
-                     names: tuple[str, ...]) -> tuple[Returned | CallError, Returned | CallError | None]:
+                     names: tuple[str, ...], output: str = "y_hat") -> tuple[Returned | CallError, Returned | CallError | None]:
     """One case: the forward pass, then the backward pass on its cache (None: the forward
     failed, so the backward never ran)."""
     fwd_out, bwd_out = student.run([forward_call(exercise, params, X, y), backward_call(exercise, params, Ref(0, (2,)))])
     try:
-        fwd = as_forward(fwd_out, f"{exercise}_forward")
+        fwd = as_forward(fwd_out, f"{exercise}_forward", output)
     except CallError as err:
         return err, None
     try:
@@ -105,16 +105,3 @@ def losses(student: Student, exercise: str, points: list[dict[str, Any]], X: np.
             raise CallError("bad_return", "the loss is not a number")
         values.append(float(loss.reshape(())))
     return values
-
-
-def sigmoid(student: Student, inputs: list[np.ndarray]) -> list[Returned | CallError]:
-    outcomes = student.run([Call("sigmoid", (z,), ("z",), "a") for z in inputs])
-    results: list[Returned | CallError] = []
-    for outcome in outcomes:
-        if isinstance(outcome, CallError):
-            results.append(outcome)
-        else:
-            out = Returned(mutated=list(outcome.mutated))
-            _field(out, "sigmoid", outcome.result)
-            results.append(out)
-    return results

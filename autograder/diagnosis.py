@@ -1,20 +1,70 @@
-"""Naming the likely mistake behind a wrong array.
+"""Naming the likely mistake behind a wrong array: small rules, tried in order.
 
-In this order: shape rules, then non-finite values and low precision, then a scalar ratio
-to the right answer, then known-wrong variants ("mutants", instructors only). A ratio alone
-would call a missing sigmoid derivative "x4" when pre-activations are near 0, so the ratio
-must explain the array almost exactly before it is named.
+Each rule looks at the student's array and the right one and returns a `Cause` (an id that
+tests and class reports count, and the text the student reads) or None. Generic rules come
+first: shape rules, then non-finite values and low precision, then a scalar ratio to the
+right answer, then the exercise's known-wrong variants ("mutants", instructors only). A
+ratio alone would call a missing sigmoid derivative "x4" when pre-activations are near 0,
+so the ratio must explain the array almost exactly before it is named.
+
+Messages speak the exercise's language (its `Vocabulary`: what each size counts, which
+factors its loss makes), so the rules themselves name no exercise.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from autograder.compare import compare
-from autograder.exercises import Dims, Tolerance
+from autograder.spec import Sizes, Tolerance
 
 RATIO_RESIDUAL = 1e-6
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str  # e.g. "transposed", "ratio:1/2", "mutant:no_w2_in_chain"
+    text: str
+
+
+@dataclass(frozen=True)
+class SizeRole:
+    """What a size counts, for messages: "n = 4 (the features of X)"."""
+
+    name: str  # "n"
+    noun: str  # "features"
+    of: str = ""  # "X": the features *of X*
+    holder: str = ""  # what holds this size in a product: "X", "the hidden layer (Z or A)"
+    axis: str = ""  # where to read it: "X.shape[0]"
+
+    @property
+    def described(self) -> str:
+        return f"the {self.noun}" + (f" of {self.of}" if self.of else "")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An exercise's words for sizes and for what its loss does to gradients."""
+
+    sizes: tuple[SizeRole, ...]
+    batch: str = "m"
+    output: str = "y_hat"
+    # c -> why a gradient is exactly c times the right one (the loss's own factors: 2, 1/2, -1...)
+    factors: dict[Fraction, str] = field(default_factory=dict)
+
+    def role(self, name: str) -> SizeRole:
+        return next(r for r in self.sizes if r.name == name)
+
+
+_GENERIC_FACTORS = {
+    Fraction(2): "twice the right value",
+    Fraction(1, 2): "half the right value",
+    Fraction(-1): "the right value with the wrong sign",
+    Fraction(-2): "-2 times the right value",
+    Fraction(-1, 2): "-1/2 times the right value",
+}
 
 
 def _close(a: np.ndarray, b: np.ndarray, tol: Tolerance) -> bool:
@@ -25,124 +75,152 @@ def _shape(s: tuple[int, ...]) -> str:
     return "a single number" if s == () else f"shape {s}"
 
 
-def shape_cause(actual: np.ndarray, expected: np.ndarray, dims: Dims, tol: Tolerance) -> str:
-    """Why `actual` has the wrong shape, and whether its values would be right once fixed."""
-    a, e = actual.shape, expected.shape
-    m = dims.m
-    if e == ():
-        if actual.ndim >= 1 and m in a and m > 1:
-            if _close(np.asarray(actual.sum()), expected, tol):
-                return f"it is not summed over the batch: it has {_shape(a)}, but summing over the m = {m} examples gives the right value"
-            return f"it should be a single number, but has {_shape(a)}: a gradient of a scalar parameter sums over the m = {m} examples"
-        return f"it should be a single number (a float), but has {_shape(a)}"
-    if len(e) == 2 and a == e[::-1]:
-        if _close(actual.T, expected, tol):
-            return f"it is transposed: {_shape(a)} instead of {e}; its transpose is right"
-        return f"it has the transposed shape {a} instead of {e}, and its transpose is not right either"
-    if len(e) == 2 and e[1] == 1 and a == (e[0],):
-        fixed = "the values are right" if _close(actual.reshape(e), expected, tol) else "the values are wrong too"
-        return (f"it has shape {a} instead of {e} ({fixed}): sum with keepdims=True or reshape; a {a} gradient "
-                f"broadcasts against the {e} parameter into a {(e[0], e[0])} matrix in the update")
-    if len(e) == 2 and e[0] == 1 and a == (e[1],):
-        fixed = "the values are right" if _close(actual.reshape(e), expected, tol) else "the values are wrong too"
-        return f"it has shape {a} instead of {e} ({fixed}): keep it a row vector (reshape(1, -1) or keepdims=True)"
-    if len(e) == 2 and e[1] == 1 and a == (e[0], m) and m > 1:
-        summed = _close(actual.sum(axis=1, keepdims=True), expected, tol)
-        tail = ": summing it over axis=1 (keepdims=True) gives the right value" if summed else ""
-        return f"it is not summed over the batch: shape {a} instead of {e}{tail}"
-    if len(e) == 2 and e[1] == 1 and e[0] != 1 and (a == (1, m) or a == (m,)) and m != e[0]:
-        return (f"it is summed over the wrong axis: shape {a} instead of {e}; axis=0 sums over the hidden units, "
-                f"the batch is axis=1 (use keepdims=True)")
-    if actual.size == 1 and expected.size > 1:
-        return f"it is a single number, but should have shape {e}: was it summed over every axis?"
-    swapped = _swapped_sizes(a, e, dims)
-    if swapped:
-        return swapped
-    if actual.size == expected.size:
-        if _close(actual.reshape(e), expected, tol):
-            return f"the values are right but the shape is {a} instead of {e}"
-    if m > 1 and m in a and m not in e:
-        return f"it has {_shape(a)} instead of {e}: the axis of length m = {m} (the batch) should have been summed"
-    return f"it has {_shape(a)} instead of {e}"
+# --- shapes ------------------------------------------------------------------------------
 
-
-def _swapped_sizes(a: tuple[int, ...], e: tuple[int, ...], dims: Dims) -> str | None:
-    """n where k belongs or k where n belongs (e.g. dw2 = dy @ X.T, shape (1, n) for (1, k)):
-    X (n features) and the hidden layer Z or A (k units) were swapped in a product."""
-    n, k = dims.n, dims.k
-    if n == k or len(a) != len(e) or a == e:
+def _scalar_shape(a: np.ndarray, e: np.ndarray, m: int, tol: Tolerance) -> Cause | None:
+    if e.shape != ():
         return None
-    pairs = [(ai, ei) for ai, ei in zip(a, e) if ai != ei]
-    if all((ai, ei) == (n, k) for ai, ei in pairs):
-        return (f"it has shape {a} instead of {e}: n = {n} (the features of X) where k = {k} (the hidden units) "
-                "belongs; was X used where the hidden layer (Z or A) belongs?")
-    if all((ai, ei) == (k, n) for ai, ei in pairs):
-        return (f"it has shape {a} instead of {e}: k = {k} (the hidden units) where n = {n} (the features of X) "
-                "belongs; was the hidden layer (Z or A) used where X belongs?")
+    if a.ndim >= 1 and m in a.shape and m > 1:
+        if _close(np.asarray(a.sum()), e, tol):
+            return Cause("not-summed", f"it is not summed over the batch: it has {_shape(a.shape)}, but summing over the "
+                                       f"m = {m} examples gives the right value")
+        return Cause("scalar-expected", f"it should be a single number, but has {_shape(a.shape)}: a gradient of a scalar "
+                                        f"parameter sums over the m = {m} examples")
+    return Cause("scalar-expected", f"it should be a single number (a float), but has {_shape(a.shape)}")
+
+
+def _column_shape(a: np.ndarray, e: np.ndarray, sizes: Sizes, vocab: Vocabulary, tol: Tolerance) -> Cause | None:
+    """Rules for a (k, 1) or (1, k) expected shape: keepdims, summing, the batch axis."""
+    ash, esh, m = a.shape, e.shape, sizes[vocab.batch]
+    if len(esh) != 2:
+        return None
+    if esh[1] == 1 and ash == (esh[0],):
+        fixed = "the values are right" if _close(a.reshape(esh), e, tol) else "the values are wrong too"
+        return Cause("no-keepdims", f"it has shape {ash} instead of {esh} ({fixed}): sum with keepdims=True or reshape; "
+                                    f"a {ash} gradient broadcasts against the {esh} parameter into a {(esh[0], esh[0])} "
+                                    "matrix in the update")
+    if esh[0] == 1 and ash == (esh[1],):
+        fixed = "the values are right" if _close(a.reshape(esh), e, tol) else "the values are wrong too"
+        return Cause("row-not-kept", f"it has shape {ash} instead of {esh} ({fixed}): keep it a row vector "
+                                     "(reshape(1, -1) or keepdims=True)")
+    if esh[1] == 1 and ash == (esh[0], m) and m > 1:
+        summed = _close(a.sum(axis=1, keepdims=True), e, tol)
+        tail = ": summing it over axis=1 (keepdims=True) gives the right value" if summed else ""
+        return Cause("not-summed", f"it is not summed over the batch: shape {ash} instead of {esh}{tail}")
+    if esh[1] == 1 and esh[0] != 1 and (ash == (1, m) or ash == (m,)) and m != esh[0]:
+        rows = next((f"the {r.noun}" for r in vocab.sizes if r.name != vocab.batch and sizes.get(r.name) == esh[0]),
+                    "the rows")
+        return Cause("wrong-axis", f"it is summed over the wrong axis: shape {ash} instead of {esh}; axis=0 sums over "
+                                   f"{rows}, the batch is axis=1 (use keepdims=True)")
     return None
 
 
-def y_hat_shape_cause(actual: np.ndarray, expected: np.ndarray, dims: Dims, tol: Tolerance) -> str:
-    """Why y_hat, which must be a (1, m) row, has another shape. The gradient rules of
+def _swapped_sizes(a: tuple[int, ...], e: tuple[int, ...], sizes: Sizes, vocab: Vocabulary) -> Cause | None:
+    """One size where another belongs (e.g. dw2 = dy @ X.T, shape (1, n) for (1, k)): what
+    holds the one was used in a product where what holds the other belongs."""
+    if len(a) != len(e) or a == e:
+        return None
+    pairs = {(ai, ei) for ai, ei in zip(a, e) if ai != ei}
+    roles = [r for r in vocab.sizes if r.name != vocab.batch and r.holder]
+    for used in roles:
+        for belongs in roles:
+            u, b = sizes.get(used.name), sizes.get(belongs.name)
+            if used is belongs or u is None or b is None or u == b or pairs != {(u, b)}:
+                continue
+            return Cause("swapped-sizes", f"it has shape {a} instead of {e}: {used.name} = {u} ({used.described}) where "
+                                          f"{belongs.name} = {b} ({belongs.described}) belongs; was {used.holder} used "
+                                          f"where {belongs.holder} belongs?")
+    return None
+
+
+def shape_cause(actual: np.ndarray, expected: np.ndarray, sizes: Sizes, vocab: Vocabulary, tol: Tolerance) -> Cause:
+    """Why `actual` has the wrong shape, and whether its values would be right once fixed."""
+    a, e, m = actual.shape, expected.shape, sizes[vocab.batch]
+    found = _scalar_shape(actual, expected, m, tol)
+    if found:
+        return found
+    if len(e) == 2 and a == e[::-1]:
+        if _close(actual.T, expected, tol):
+            return Cause("transposed", f"it is transposed: {_shape(a)} instead of {e}; its transpose is right")
+        return Cause("transposed-shape", f"it has the transposed shape {a} instead of {e}, and its transpose is not "
+                                         "right either")
+    found = _column_shape(actual, expected, sizes, vocab, tol)
+    if found:
+        return found
+    if actual.size == 1 and expected.size > 1:
+        return Cause("summed-all", f"it is a single number, but should have shape {e}: was it summed over every axis?")
+    found = _swapped_sizes(a, e, sizes, vocab)
+    if found:
+        return found
+    if actual.size == expected.size and _close(actual.reshape(e), expected, tol):
+        return Cause("reshaped", f"the values are right but the shape is {a} instead of {e}")
+    if m > 1 and m in a and m not in e:
+        return Cause("batch-kept", f"it has {_shape(a)} instead of {e}: the axis of length m = {m} (the batch) should have "
+                                   "been summed")
+    return Cause("wrong-shape", f"it has {_shape(a)} instead of {e}")
+
+
+def output_shape_cause(actual: np.ndarray, expected: np.ndarray, sizes: Sizes, vocab: Vocabulary,
+                       tol: Tolerance) -> Cause:
+    """Why an output (e.g. y_hat, a (1, m) row) has another shape. The gradient rules of
     shape_cause talk about parameter updates, which would confuse a student here."""
-    a, m = actual.shape, dims.m
+    a, m, out = actual.shape, sizes[vocab.batch], vocab.output
     values = ""
     if actual.size == expected.size:
-        values = " (the values are right)" if _close(actual.reshape(expected.shape), expected, tol) else " (the values are wrong too)"
-    if m == 1 and actual.size == 1:
-        # (1, 1) squeezed to () or (1,): the classic m = 1 bug, invisible for m > 1.
-        return (f"at m = 1 (a single example) y_hat must still have shape (1, 1), yours has {_shape(a)}{values}: "
-                "np.squeeze or indexing such as [0] drops an axis of length 1; keep y_hat 2-D (reshape(1, -1))")
-    if a == (m,):
-        return f"y_hat is 1-D with shape {a}{values}: examples are columns, so y_hat is a (1, m) row; reshape(1, -1) or don't squeeze"
-    if a == (m, 1):
-        return f"y_hat is a column of shape {a}{values}: examples are columns of X, so y_hat is a (1, m) row"
-    if a == (dims.k, m) and dims.k > 1:
-        return (f"y_hat has shape {a}, k = {dims.k} rows: a (k, 1) term such as b1 (or the hidden layer itself) "
-                "was broadcast into y_hat; y_hat = w2 A + b2 is a (1, m) row")
-    if a == (m, m) and m > 1:
-        return f"y_hat has shape {a}: a (m, 1) column and a (1, m) row were broadcast together; keep every array a (1, m) row"
-    return shape_cause(actual, expected, dims, tol)
+        values = " (the values are right)" if _close(actual.reshape(expected.shape), expected, tol) else \
+            " (the values are wrong too)"
+    if expected.shape == (1, m):
+        if m == 1 and actual.size == 1:
+            # (1, 1) squeezed to () or (1,): the classic m = 1 bug, invisible for m > 1.
+            return Cause("squeezed-m1", f"at m = 1 (a single example) {out} must still have shape (1, 1), yours has "
+                                        f"{_shape(a)}{values}: np.squeeze or indexing such as [0] drops an axis of "
+                                        f"length 1; keep {out} 2-D (reshape(1, -1))")
+        if a == (m,):
+            return Cause("flat-output", f"{out} is 1-D with shape {a}{values}: examples are columns, so {out} is a "
+                                        "(1, m) row; reshape(1, -1) or don't squeeze")
+        if a == (m, 1):
+            return Cause("column-output", f"{out} is a column of shape {a}{values}: examples are columns of X, so "
+                                          f"{out} is a (1, m) row")
+        if a == (m, m) and m > 1:
+            return Cause("broadcast-output", f"{out} has shape {a}: a (m, 1) column and a (1, m) row were broadcast "
+                                             "together; keep every array a (1, m) row")
+    return shape_cause(actual, expected, sizes, vocab, tol)
 
 
-def _ratio_candidates(dims: Dims) -> dict[float, str]:
-    m, n, k = dims.m, dims.n, dims.k
-    out: dict[float, str] = {}
+# --- values ------------------------------------------------------------------------------
+
+def _ratio_candidates(sizes: Sizes, vocab: Vocabulary) -> dict[float, Cause]:
+    m = sizes[vocab.batch]
+    factors = {**_GENERIC_FACTORS, **vocab.factors}
     base = {
         Fraction(1): "",
         Fraction(m): f"m = {m} times too large: the loss is a mean over the m examples, so divide by m",
         Fraction(1, m): f"1/m = 1/{m} of the right value: the 1/m of the mean is applied twice",
     }
-    factor = {
-        Fraction(1): "",
-        Fraction(2): "twice the right value: the factor 2 from the square is counted twice",
-        Fraction(1, 2): "half the right value: the derivative of (y_hat - y)**2 brings a factor 2",
-        # Any flipped factor along the chain gives -1 (y - y_hat, or A * (A - 1) in the sigmoid layer).
-        Fraction(-1): "the right value with the wrong sign: a sign flip along the chain, e.g. (y - y_hat) where "
-                      "d/dy_hat of (y_hat - y)**2 is +2 (y_hat - y)",
-        Fraction(-2): "-2 times the right value: a sign error and the factor 2 counted twice",
-        Fraction(-1, 2): "-1/2 times the right value: a sign error and a missing factor 2",
-    }
-    for fc, fdesc in factor.items():
+    out: dict[float, Cause] = {}
+    for fc, fdesc in [(Fraction(1), ""), *factors.items()]:
         for bc, bdesc in base.items():
             c = fc * bc
-            if c == 1:
-                continue
-            text = "; ".join(t for t in (fdesc, bdesc) if t)
-            out.setdefault(float(c), text)
-    for size, name in ((n, "n"), (k, "k")):
-        if size > 1 and float(size) not in out:
-            out[float(size)] = f"{name} = {size} times the right value"
-            out[1.0 / size] = f"1/{name} = 1/{size} of the right value"
-    for size, name, what in ((n, "n", "features"), (k, "k", "hidden units")):
+            if c != 1:
+                out.setdefault(float(c), Cause(f"ratio:{c}", "; ".join(t for t in (fdesc, bdesc) if t)))
+    others = [r for r in vocab.sizes if r.name != vocab.batch]
+    for role in others:
+        size = sizes.get(role.name)
+        if size is not None and size > 1 and float(size) not in out:
+            out[float(size)] = Cause(f"ratio:{role.name}", f"{role.name} = {size} times the right value")
+            out[1.0 / size] = Cause(f"ratio:1/{role.name}", f"1/{role.name} = 1/{size} of the right value")
+    for role in others:
+        size = sizes.get(role.name)
         # Dividing by the wrong dimension: m = X.shape[0] (or len(X)) is n, not m.
-        if size not in (1, m):
-            out.setdefault(m / size, f"m/{name} = {m}/{size} times the right value: it divides by {name} = {size} "
-                                     f"(the number of {what}) instead of m = {m} (the number of examples, X.shape[1])")
+        if size is not None and size not in (1, m):
+            out.setdefault(m / size, Cause(
+                f"divides-by-{role.name}", f"m/{role.name} = {m}/{size} times the right value: it divides by "
+                                           f"{role.name} = {size} (the number of {role.noun}) instead of m = {m} "
+                                           "(the number of examples, X.shape[1])"))
     return out
 
 
-def ratio_cause(actual: np.ndarray, expected: np.ndarray, dims: Dims) -> str | None:
+def ratio_cause(actual: np.ndarray, expected: np.ndarray, sizes: Sizes, vocab: Vocabulary) -> Cause | None:
     s, r = actual.ravel(), expected.ravel()
     rr = float(r @ r)
     if rr == 0.0 or not np.any(s):
@@ -150,52 +228,60 @@ def ratio_cause(actual: np.ndarray, expected: np.ndarray, dims: Dims) -> str | N
     c = float(s @ r) / rr
     if np.linalg.norm(s - c * r) > RATIO_RESIDUAL * np.linalg.norm(s):
         return None
-    for value, text in _ratio_candidates(dims).items():
+    for value, cause in _ratio_candidates(sizes, vocab).items():
         if abs(c - value) <= 1e-6 * abs(value):
-            return f"it is exactly {text}"
+            return Cause(cause.id, f"it is exactly {cause.text}")
     if s.size == 1:
         # Any single number is "exactly c times" another: only a known factor is evidence.
         return None
-    return f"it is exactly {c:.6g} times the right value: look for a wrong constant factor"
+    return Cause("ratio:other", f"it is exactly {c:.6g} times the right value: look for a wrong constant factor")
 
 
-def precision_cause(actual: np.ndarray, dtype: str, expected: np.ndarray) -> str | None:
+def precision_cause(actual: np.ndarray, dtype: str, expected: np.ndarray) -> Cause | None:
     if dtype == "float16":
-        return "it is returned as float16, which keeps only ~3 significant digits: compute in float64 (or float32)"
+        return Cause("float16", "it is returned as float16, which keeps only ~3 significant digits: compute in float64 "
+                                "(or float32)")
     err = np.max(np.abs(actual - expected)) / max(float(np.max(np.abs(expected))), 1e-300)
     if err < 1e-2:
-        return (f"it agrees only to about {max(0, int(-np.log10(err)))} significant digits: low precision "
-                "(float16?) somewhere in the computation")
+        return Cause("low-precision", f"it agrees only to about {max(0, int(-np.log10(err)))} significant digits: low "
+                                      "precision (float16?) somewhere in the computation")
     return None
 
 
-def nonfinite_cause(actual: np.ndarray) -> str | None:
+def nonfinite_cause(actual: np.ndarray) -> Cause | None:
     bad = ~np.isfinite(actual)
     if not bad.any():
         return None
     kinds = [w for w, mask in (("NaN", np.isnan(actual)), ("inf", np.isinf(actual))) if mask.any()]
-    return f"it contains {' and '.join(kinds)} ({int(bad.sum())} of {actual.size} entries)"
+    return Cause("nonfinite", f"it contains {' and '.join(kinds)} ({int(bad.sum())} of {actual.size} entries)")
 
 
-def value_cause(
-    actual: np.ndarray, dtype: str, expected: np.ndarray, dims: Dims, tol: Tolerance, mutants: list[tuple[str, np.ndarray]]
-) -> str | None:
-    """Likely cause for an array of the right shape but wrong values (None: unknown)."""
-    for cause in (nonfinite_cause(actual), precision_cause(actual, dtype, expected), ratio_cause(actual, expected, dims)):
-        if cause:
-            return cause
-    for description, wrong in mutants:
+def mutant_cause(actual: np.ndarray, mutants: list[tuple[str, str, np.ndarray]], tol: Tolerance) -> Cause | None:
+    """`mutants`: (mistake id, its wording, the array it produces)."""
+    for mistake, text, wrong in mutants:
         if _close(actual, wrong, tol):
-            return description
+            return Cause(f"mutant:{mistake}", text)
     return None
 
 
-def edge_shape_hint(dims: Dims, passed: Dims) -> str:
+def value_cause(actual: np.ndarray, dtype: str, expected: np.ndarray, sizes: Sizes, vocab: Vocabulary,
+                tol: Tolerance, mutants: list[tuple[str, str, np.ndarray]]) -> Cause | None:
+    """Likely cause for an array of the right shape but wrong values (None: unknown)."""
+    for cause in (nonfinite_cause(actual), precision_cause(actual, dtype, expected),
+                  ratio_cause(actual, expected, sizes, vocab)):
+        if cause:
+            return cause
+    return mutant_cause(actual, mutants, tol)
+
+
+def edge_shape_hint(sizes: Sizes, passed: Sizes, vocab: Vocabulary) -> str:
     """For a failure only on an edge test shape while the same code ran on `passed` (the
     diagnosis shape, which runs first): the classic cause of code that breaks only there."""
-    for axis, what in (("m", "batch axis (the examples)"), ("n", "feature axis")):
-        if getattr(dims, axis) == 1 < getattr(passed, axis):
-            return (f" ({axis} = 1 here, and the same code ran with {axis} = {getattr(passed, axis)}: np.squeeze or "
+    for role in (vocab.role(vocab.batch), *(r for r in vocab.sizes if r.name != vocab.batch and r.of)):
+        here, there = sizes.get(role.name), passed.get(role.name)
+        if here == 1 and there is not None and there > 1:
+            what = "batch axis (the examples)" if role.name == vocab.batch else f"{role.noun[:-1]} axis"
+            return (f" ({role.name} = 1 here, and the same code ran with {role.name} = {there}: np.squeeze or "
                     f"indexing such as [0] drops the {what} of length 1; keep arrays 2-D)")
     return ""
 

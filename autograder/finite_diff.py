@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.exercises import Params
+Params = dict  # parameter name -> float or array
 
 LossFn = Callable[[Params], float]
 

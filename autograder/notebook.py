@@ -1,6 +1,6 @@
 """The notebook's own test cells: grade one (exercise, group) in the student's kernel.
 
-A graded test cell runs `score = check("univariate", "backward", globals())` and ends with
+A graded test cell runs `score = check("<exercise>", "backward", globals())` and ends with
 `score`: nbgrader gives the cell the number it ends with (partial credit), and that number
 is what the grader gives the same code, because it is the grader's own checks that run.
 Visible cells use finite differences and torch.autograd (students have no reference); the
@@ -21,17 +21,15 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from autograder import report_text
+from autograder import course, report_text
 from autograder.checks import grade_exercise
 from autograder.execution import StudentCode
-from autograder.exercises import EXERCISES
 from autograder.expected import GraderError, Oracles
 from autograder.policy import AUTODIFF_MODULES, autodiff_imports
 from autograder.reference import reference_student
 from autograder.student import InProcessStudent
 from autograder.verdicts import ExerciseResult, SubmissionResult
 
-GROUP_TITLES = {"forward": "forward pass", "backward": "backward pass", "sigmoid": "sigmoid"}
 REFERENCE_ENV = "AUTOGRADER_REFERENCE"
 
 
@@ -73,20 +71,20 @@ class NotebookStudent(InProcessStudent):
         return sorted(set(self.static_autodiff) | set(self.code.autodiff_modules_loaded()))
 
 
-def find_reference(start: Path | None = None) -> Path:
+def find_reference(assignment: str, start: Path | None = None) -> Path:
     """The course's reference/: $AUTOGRADER_REFERENCE, else the topmost ancestor of the
-    working directory that holds nbgrader_config.py and reference/backprop.py. Topmost,
+    working directory that holds nbgrader_config.py and reference/<assignment>/. Topmost,
     because nbgrader runs a notebook inside the student's own folder (autograded/<student>/
     <assignment>/), where a submission could have planted a reference of its own."""
     configured = os.environ.get(REFERENCE_ENV)
     if configured:
         path = Path(configured)
-        if not (path / "backprop.py").is_file():
-            raise GraderError(f"${REFERENCE_ENV}={configured} has no backprop.py")
+        if not (path / assignment / "__init__.py").is_file():
+            raise GraderError(f"${REFERENCE_ENV}={configured} has no {assignment}/")
         return path
     here = (start or Path.cwd()).resolve()
     found = [d / "reference" for d in (here, *here.parents)
-             if (d / "nbgrader_config.py").is_file() and (d / "reference" / "backprop.py").is_file()]
+             if (d / "nbgrader_config.py").is_file() and (d / "reference" / assignment / "__init__.py").is_file()]
     if not found:
         raise GraderError(f"the reference solution was not found above {here}: run nbgrader from the course "
                           f"directory (which holds nbgrader_config.py and reference/), or set ${REFERENCE_ENV}")
@@ -102,27 +100,27 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def render(result: ExerciseResult, group: str, oracles: Oracles, student_output: str) -> str:
+def render(result: ExerciseResult, group: str, title: str, oracles: Oracles, student_output: str) -> str:
     """The CLI's feedback (report_text), restricted to one group's verdicts."""
     verdicts = [v for v in result.verdicts if v.group == group]
     part = ExerciseResult(result.exercise, result.title, verdicts)
     names = ("the reference solution, " if oracles.reference is not None else "") + "finite differences and torch.autograd"
-    label = f"{result.exercise}, {GROUP_TITLES[group]}"
+    label = f"{result.exercise}, {title}"
     return report_text.render(SubmissionResult(label, [part], protection=f"in this kernel, against {names}",
                                                student_output=student_output))
 
 
 def check(exercise: str, group: str, namespace: dict[str, Any], reference: bool = False) -> float:
-    """Grade `group` ("forward", "backward" or "sigmoid") of `exercise` on the functions
+    """Grade `group` (e.g. "forward", "backward", "sigmoid") of `exercise` on the functions
     defined in `namespace`, print the feedback, and return the points earned."""
-    ex = EXERCISES[exercise]
-    if group not in GROUP_TITLES:
-        raise ValueError(f"unknown check group {group!r}: one of {', '.join(GROUP_TITLES)}")
+    assignment, ex = course.exercise_of(exercise)
+    titles = {g.name: g.title for g in ex.groups()}
+    if group not in titles:
+        raise ValueError(f"unknown check group {group!r}: one of {', '.join(titles)}")
     with _quiet():
-        oracles = Oracles(reference=reference_student(find_reference())) if reference else Oracles()
+        oracles = Oracles(reference=reference_student(find_reference(assignment.name), assignment.name)) \
+            if reference else Oracles()
         student = NotebookStudent(namespace)
         result = grade_exercise(ex, student, oracles)
-    if not any(v.group == group for v in result.verdicts):
-        raise ValueError(f"{exercise} has no {group!r} checks")
-    print(render(result, group, oracles, student.output()))
+    print(render(result, group, titles[group], oracles, student.output()))
     return float(result.group_score(group))

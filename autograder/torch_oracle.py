@@ -1,4 +1,4 @@
-"""torch.autograd on a torch formulation of each forward.
+"""torch.autograd on an exercise's torch formulation (declared with the exercise).
 
 Only the parameters go through autograd; the student's gradient is never wrapped in an
 autograd.Function (torch would silently sum a broadcastable wrong-shaped gradient).
@@ -7,57 +7,57 @@ from __future__ import annotations
 
 import functools
 from types import ModuleType
+from typing import Any, Callable
 
 import numpy as np
 
-from autograder.exercises import Case, Params
+Params = dict[str, Any]
+# (torch, params as tensors, X, y) -> (output, loss): an exercise's forward in torch
+TorchForward = Callable[[ModuleType, dict[str, Any], Any, Any], tuple[Any, Any]]
 
 
 @functools.cache
-def _torch() -> ModuleType:
+def torch_module() -> ModuleType:
     import torch  # ~2.5 s and ~220 MB: paid once per process, only when needed
 
     return torch
 
 
-def _forward(exercise: str, t: dict, X, y):
-    torch = _torch()
-    if exercise in ("univariate", "multivariate"):
-        y_hat = (t["w"] * X if exercise == "univariate" else t["w"] @ X) + t["b"]
-    else:
-        Z = t["W1"] @ X + t["b1"]
-        H = torch.sigmoid(Z) if exercise == "sigmoid_mlp" else Z
-        y_hat = t["w2"] @ H + t["b2"]
-    return y_hat, torch.mean((y_hat - y) ** 2)
+def _tensor(value: Any, dtype: Any, grad: bool = False) -> Any:
+    return torch_module().tensor(np.asarray(value, dtype=dtype), requires_grad=grad)
 
 
-def forward_and_gradients(exercise: str, params: Params, X: np.ndarray, y: np.ndarray, single: bool = False):
-    """Returns (y_hat, loss, grads) as float64 numpy values, grads shaped like params;
-    `single`: computed in float32 (to measure its rounding error on this case)."""
-    torch = _torch()
+def forward_and_gradients(forward: TorchForward, params: Params, X: np.ndarray, y: np.ndarray,
+                          single: bool = False) -> tuple[np.ndarray, float, dict[str, np.ndarray]]:
+    """(output, loss, grads) as float64 numpy values, grads shaped like params; `single`:
+    computed in float32 (to measure its rounding error on this case). Integer targets
+    (class labels) stay integers."""
+    torch = torch_module()
     dtype = np.float32 if single else np.float64
-    t = {k: torch.tensor(np.asarray(v, dtype=dtype), requires_grad=True) for k, v in params.items()}
-    y_hat, loss = _forward(exercise, t, torch.from_numpy(np.asarray(X, dtype)), torch.from_numpy(np.asarray(y, dtype)))
+    t = {k: _tensor(v, dtype, grad=True) for k, v in params.items()}
+    y_t = torch.from_numpy(np.asarray(y) if np.issubdtype(np.asarray(y).dtype, np.integer) else np.asarray(y, dtype))
+    output, loss = forward(torch, t, torch.from_numpy(np.asarray(X, dtype)), y_t)
     names = list(t)
     grads = torch.autograd.grad(loss, [t[k] for k in names])
-    return (
-        y_hat.detach().numpy().astype(np.float64),
-        float(loss.detach()),
-        {k: g.numpy().astype(np.float64) for k, g in zip(names, grads)},
-    )
+    return (output.detach().numpy().astype(np.float64), float(loss.detach()),
+            {k: g.numpy().astype(np.float64) for k, g in zip(names, grads)})
 
 
-def loss(exercise: str, params: Params, X: np.ndarray, y: np.ndarray) -> float:
-    torch = _torch()
+def loss(forward: TorchForward, params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    return forward_and_gradients(forward, params, X, y)[1]
+
+
+def elementwise(fn: Callable[[ModuleType, Any], Any], z: np.ndarray) -> np.ndarray:
+    torch = torch_module()
     with torch.no_grad():
-        t = {k: torch.tensor(np.asarray(v, dtype=np.float64)) for k, v in params.items()}
-        return float(_forward(exercise, t, torch.from_numpy(np.asarray(X, float)), torch.from_numpy(np.asarray(y, float)))[1])
+        return fn(torch, torch.from_numpy(np.asarray(z, dtype=np.float64))).numpy().astype(np.float64)
 
 
-def case_result(case: Case, single: bool = False):
-    return forward_and_gradients(case.exercise, case.params, case.X, case.y, single)
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    torch = _torch()
-    return torch.sigmoid(torch.from_numpy(np.asarray(z, dtype=np.float64))).numpy().copy()
+def elementwise_with_derivative(fn: Callable[[ModuleType, Any], Any], z: np.ndarray,
+                                single: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Values and the entrywise derivative (the gradient of their sum)."""
+    torch = torch_module()
+    t = _tensor(z, np.float32 if single else np.float64, grad=True)
+    value = fn(torch, t)
+    derivative, = torch.autograd.grad(value.sum(), [t])
+    return value.detach().numpy().astype(np.float64), derivative.numpy().astype(np.float64)

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 class Verdict:
     exercise: str
     check: str  # e.g. "forward: y_hat", "gradient: W1"
-    group: str  # "forward" | "backward" | "sigmoid": one notebook test cell each
+    group: str  # one notebook test cell each ("forward", "backward", "sigmoid", ...)
     points: float
     max_points: float
     passed: bool
     message: str
+    cause: str | None = None  # the id of the likely mistake (diagnosis.Cause), for tests and class reports
 
     @property
     def name(self) -> str:

@@ -7,16 +7,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from autograder.batch import Job, grade_job, in_process
+from assignment1 import BACKPROP
+from autograder.batch import grade_job, in_process
 from autograder.expected import Oracles
+from autograder.layout import Job
 from autograder.verdicts import SubmissionResult
 from tools import course
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "submissions"
+ASSIGNMENT, NOTEBOOK = "backprop", "backprop.ipynb"
+RELEASE, SOLUTIONS = ROOT / "assignments" / ASSIGNMENT, ROOT / "solutions" / ASSIGNMENT
 # Sources as single strings (Jupyter stores them as lists of lines), for easy editing in tests.
-RELEASE_NB = course.normalise(json.loads((course.RELEASE / course.NOTEBOOK).read_text()))
-SOLUTIONS_NB = course.normalise(json.loads((course.SOLUTIONS / course.NOTEBOOK).read_text()))
+RELEASE_NB = course.normalise(json.loads((RELEASE / NOTEBOOK).read_text()))
+SOLUTIONS_NB = course.normalise(json.loads((SOLUTIONS / NOTEBOOK).read_text()))
 
 Notebook = dict[str, Any]
 
@@ -58,7 +62,7 @@ def write(nb: Notebook, path: Path) -> Path:
 
 def grade(path: Path, oracles: Oracles, label: str | None = None) -> SubmissionResult:
     """What `autograder grade --no-sandbox` computes for one file (same code path)."""
-    return grade_job(Job(path, label or path.name), oracles, in_process, None, "in-process (test)")
+    return grade_job(Job(path, label or path.name), oracles, in_process, BACKPROP, None, "in-process (test)")
 
 
 def by_group(result: SubmissionResult) -> dict[str, float]:

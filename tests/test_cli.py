@@ -84,7 +84,7 @@ def test_a_broken_grader_is_reported_as_such_not_as_student_zero(tmp_path):
     """A reference that disagrees with torch and finite differences: exit 3, nothing scored."""
     broken = tmp_path / "reference"
     shutil.copytree(ROOT / "reference", broken)
-    path = broken / "backprop.py"
+    path = broken / "backprop" / "two_layer_linear.py"
     path.write_text(path.read_text().replace('"b1": np.sum(dZ, axis=1, keepdims=True)', '"b1": 2 * np.sum(dZ, axis=1, keepdims=True)', 1))
     proc = autograder(str(EXAMPLES / "correct.py"), "--no-sandbox", "--reference", str(broken),
                       "--gradescope", str(tmp_path / "r.json"))

@@ -15,19 +15,25 @@ from nbclient import NotebookClient
 import notebooks as nbs
 from autograder import notebook
 from autograder.expected import GraderError
+from assignment1 import BACKPROP
+from autograder.course import assignments
 from tools import course
 
 RELEASED = sorted((nbs.ROOT / "assignments").glob("*/*.ipynb"))
 
 
-def test_solutions_and_release_are_generated_from_the_spec_and_up_to_date():
-    stale = [str(rel) for rel, content in course.expected_files().items()
+@pytest.mark.parametrize("assignment", list(assignments().values()), ids=lambda a: a.name)
+def test_solutions_and_release_are_generated_from_the_spec_and_up_to_date(assignment):
+    stale = [str(rel) for rel, content in course.expected_files(assignment).items()
              if not (nbs.ROOT / rel).is_file() or (nbs.ROOT / rel).read_text() != content]
     assert stale == [], "run `python -m tools.course` (see README, For instructors) and commit the result"
 
 
 def test_test_cells_are_worth_the_points_of_their_checks():
-    points = course.group_points()
+    points = {(ex.name, c.group): 0.0 for ex in BACKPROP.exercises for c in ex.checks()}
+    for ex in BACKPROP.exercises:
+        for c in ex.checks():
+            points[(ex.name, c.group)] += c.points
     cells = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
              for c in nbs.SOLUTIONS_NB["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
     assert cells == {f"{ex}_{group}": p for (ex, group), p in points.items()}
@@ -144,15 +150,15 @@ def test_the_reference_is_found_from_the_course_root_not_from_a_students_folder(
     course_dir = tmp_path / "course"
     student = course_dir / "autograded" / "alice" / "backprop"
     for d in (course_dir, student):  # alice planted a course of her own in her submission
-        (d / "reference").mkdir(parents=True)
-        (d / "reference" / "backprop.py").write_text("")
+        (d / "reference" / "backprop").mkdir(parents=True)
+        (d / "reference" / "backprop" / "__init__.py").write_text("")
         (d / "nbgrader_config.py").write_text("")
-    assert notebook.find_reference(student) == course_dir / "reference"
+    assert notebook.find_reference("backprop", student) == course_dir / "reference"
     monkeypatch.setenv(notebook.REFERENCE_ENV, str(student / "reference"))
-    assert notebook.find_reference(tmp_path) == student / "reference"
+    assert notebook.find_reference("backprop", tmp_path) == student / "reference"
     monkeypatch.delenv(notebook.REFERENCE_ENV)
     with pytest.raises(GraderError, match="reference solution was not found"):
-        notebook.find_reference(tmp_path)
+        notebook.find_reference("backprop", tmp_path)
 
 
 def test_in_the_kernel_tracebacks_show_the_line_of_the_cell_that_defines_the_function():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.checks import grade
+from assignment1 import grade
 from autograder.student import InProcessStudent
 from mistakes import MISTAKES
 

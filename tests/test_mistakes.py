@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-from autograder.checks import grade
-from autograder.exercises import EXERCISES
+from assignment1 import grade
+from assignment1 import EXERCISES
 from autograder.student import InProcessStudent
 from mistakes import BASE, MISTAKES, WHOLE_FILE, patched
 

@@ -79,12 +79,12 @@ def gradebook_state(db: Path, students: list[str]) -> tuple[dict, dict, dict]:
 
     scores, fields, comments = {}, {}, {}
     with Gradebook(f"sqlite:///{db}") as gb:
-        nb = gb.find_notebook(course.ASSIGNMENT, course.ASSIGNMENT)
+        nb = gb.find_notebook(nbs.ASSIGNMENT, nbs.ASSIGNMENT)
         for s in students:
-            grades = [gb.find_grade(c.name, nb.name, course.ASSIGNMENT, s) for c in nb.grade_cells]
+            grades = [gb.find_grade(c.name, nb.name, nbs.ASSIGNMENT, s) for c in nb.grade_cells]
             scores[s] = {g.name: g.score for g in grades}
             fields[s] = [(g.manual_score, g.extra_credit) for g in grades]
-            comments[s] = {c.name: gb.find_comment(c.name, nb.name, course.ASSIGNMENT, s).comment or ""
+            comments[s] = {c.name: gb.find_comment(c.name, nb.name, nbs.ASSIGNMENT, s).comment or ""
                            for c in nb.solution_cells}
     return scores, fields, comments
 
@@ -95,13 +95,13 @@ def forge(db: Path, students: list[str]) -> None:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{db}") as gb:
-        nb = gb.find_notebook(course.ASSIGNMENT, course.ASSIGNMENT)
+        nb = gb.find_notebook(nbs.ASSIGNMENT, nbs.ASSIGNMENT)
         for s in students:
             for c in nb.grade_cells:
-                grade = gb.find_grade(c.name, nb.name, course.ASSIGNMENT, s)
+                grade = gb.find_grade(c.name, nb.name, nbs.ASSIGNMENT, s)
                 grade.auto_score, grade.manual_score, grade.extra_credit = SENTINEL, c.max_score, 5.0
             for c in nb.solution_cells:
-                gb.find_comment(c.name, nb.name, course.ASSIGNMENT, s).manual_comment = "FORGED COMMENT"
+                gb.find_comment(c.name, nb.name, nbs.ASSIGNMENT, s).manual_comment = "FORGED COMMENT"
         gb.db.commit()
 
 
@@ -111,33 +111,33 @@ def course_run(tmp_path_factory) -> CourseRun:
     shutil.copy(nbs.ROOT / "nbgrader_config.py", root)
     shutil.copytree(nbs.ROOT / "solutions", root / "solutions")
     shutil.copytree(nbs.ROOT / "reference", root / "reference")
-    nbgrader("generate_assignment", course.ASSIGNMENT, cwd=root)
-    released = json.loads((root / "assignments" / course.ASSIGNMENT / course.NOTEBOOK).read_text())
+    nbgrader("generate_assignment", nbs.ASSIGNMENT, cwd=root)
+    released = json.loads((root / "assignments" / nbs.ASSIGNMENT / nbs.NOTEBOOK).read_text())
     submissions = {"solution": nbs.SOLUTIONS_NB, "release": released, "two_mistakes": two_mistakes()}
     submissions |= {f"ex_{py.stem}": nbs.filled(py) for py in sorted(nbs.EXAMPLES.glob("*.py"))}
     for student, nb in submissions.items():
-        nbs.write(nb, root / "submitted" / student / course.ASSIGNMENT / course.NOTEBOOK)
+        nbs.write(nb, root / "submitted" / student / nbs.ASSIGNMENT / nbs.NOTEBOOK)
         nbgrader("db", "student", "add", student, cwd=root)
     students = sorted(submissions)
 
-    refused = nbgrader("autograde", course.ASSIGNMENT, cwd=root, check=False)  # the course's config refuses
+    refused = nbgrader("autograde", nbs.ASSIGNMENT, cwd=root, check=False)  # the course's config refuses
     # A TA runs it anyway: every notebook runs in a kernel with the TA's rights (honest ones here).
-    nbgrader("autograde", course.ASSIGNMENT, "--force", cwd=root, env={ALLOW_ENV: "1"})
+    nbgrader("autograde", nbs.ASSIGNMENT, "--force", cwd=root, env={ALLOW_ENV: "1"})
     by_nbgrader, _, _ = gradebook_state(root / "gradebook.db", students)
     forge(root / "gradebook.db", students)
     # Handed in late and never seen by nbgrader: only the grader grades it.
-    nbs.write(two_mistakes(), root / "submitted" / LATE / course.ASSIGNMENT / course.NOTEBOOK)
+    nbs.write(two_mistakes(), root / "submitted" / LATE / nbs.ASSIGNMENT / nbs.NOTEBOOK)
     nbgrader("db", "student", "add", LATE, cwd=root)
 
-    run(sys.executable, "-m", "autograder.cli", "autograde", course.ASSIGNMENT, "--out", "out", cwd=root)
+    run(sys.executable, "-m", "autograder.cli", "autograde", nbs.ASSIGNMENT, "--out", "out", cwd=root)
     every = [*students, LATE]
     release = release_digest(root / "assignments")
     digest = CourseSecret(SECRET.encode()).digest
     by_grader = {s: results_io.load_if_current(
-        root / "out" / s, fingerprint(root / "submitted" / s / course.ASSIGNMENT / course.NOTEBOOK, release, digest))
+        root / "out" / s, fingerprint(root / "submitted" / s / nbs.ASSIGNMENT / nbs.NOTEBOOK, release, digest))
         for s in every}
     written, fields, comments = gradebook_state(root / "gradebook.db", every)
-    nbgrader("generate_feedback", course.ASSIGNMENT, "--force", cwd=root)
+    nbgrader("generate_feedback", nbs.ASSIGNMENT, "--force", cwd=root)
     nbgrader("export", cwd=root)
     with open(root / "grades.csv", newline="") as f:
         export = {row["student_id"]: row for row in csv.DictReader(f)}
@@ -180,11 +180,11 @@ def test_autograde_leaves_the_sandboxes_scores_whatever_the_gradebook_held(cours
 
 
 def test_feedback_appears_once_under_its_test_cell(course_run):
-    html = (course_run.root / "feedback" / "two_mistakes" / course.ASSIGNMENT / "backprop.html").read_text()
+    html = (course_run.root / "feedback" / "two_mistakes" / nbs.ASSIGNMENT / "backprop.html").read_text()
     assert html.count("autograder: 1/4 points for univariate (backward)") == 1
     assert "keepdims=True" in html and "half the right value" in html
     assert "24.0 / 29.0" in html
-    notebook = json.loads((course_run.root / "autograded" / "two_mistakes" / course.ASSIGNMENT / course.NOTEBOOK).read_text())
+    notebook = json.loads((course_run.root / "autograded" / "two_mistakes" / nbs.ASSIGNMENT / nbs.NOTEBOOK).read_text())
     test = nbs.cell(notebook, "univariate_backward")
     assert [o["text"].splitlines()[0] for o in test["outputs"]] == ["autograder: 1/4 points for univariate (backward)"]
     assert "BEGIN HIDDEN TESTS" not in json.dumps(notebook)
@@ -193,8 +193,8 @@ def test_feedback_appears_once_under_its_test_cell(course_run):
 
 def test_every_student_gets_a_feedback_file(course_run):
     for student in [*course_run.students, LATE]:
-        assert (course_run.root / "feedback" / student / course.ASSIGNMENT / "backprop.html").is_file(), student
-    stub = (course_run.root / "feedback" / "release" / course.ASSIGNMENT / "backprop.html").read_text()
+        assert (course_run.root / "feedback" / student / nbs.ASSIGNMENT / "backprop.html").is_file(), student
+    stub = (course_run.root / "feedback" / "release" / nbs.ASSIGNMENT / "backprop.html").read_text()
     assert "not implemented yet" in stub and "0.0 / 29.0" in stub
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from cli_runner import GRADE, grade_cli
 
-from autograder.checks import grade
+from assignment1 import grade
 from autograder.execution import CallError, Chunk
 from autograder.sandbox import Limits, SandboxedStudent, SandboxPool
 from autograder.student import Call, InProcessStudent

@@ -39,7 +39,7 @@ def solution_fragments() -> list[str]:
     """Statements of the reference and of the known-wrong variants (which spell out the
     right formulas by contrast), and each entry of the gradient dicts, whitespace removed."""
     fragments = []
-    for path in (nbs.ROOT / "reference" / "backprop.py", nbs.ROOT / "reference" / "mutants.py"):
+    for path in sorted((nbs.ROOT / "reference").glob("*/*.py")):
         text = path.read_text()
         for fn in (n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)):
             for node in ast.walk(fn):
@@ -66,8 +66,9 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_the_engine_and_nothing_else(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    assert {n.split("/")[0] for n in names} == {"autograder", "backprop_autograder-0.1.0.dist-info"}
+    assert {n.split("/")[0] for n in names} == {"autograder", "exercises", "backprop_autograder-0.1.0.dist-info"}
     assert "autograder/notebook.py" in names and "autograder/checks.py" in names
+    assert "exercises/backprop/sigmoid_mlp.py" in names and "exercises/backprop/sigmoid_mlp.md" in names
     assert [n for n in names if any(bad in n for bad in NOT_SHIPPED)] == []
 
 

@@ -44,7 +44,7 @@ from filelock import FileLock
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKS_DIR = Path(__file__).resolve().parent / "attacks"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
-REFERENCE = ROOT / "reference" / "backprop.py"
+REFERENCE = ROOT / "examples" / "submissions" / "correct.py"  # what a leak of the reference would give
 
 BASELINE = "zeros_baseline"
 FULL_MARKS = 29.0
@@ -256,7 +256,7 @@ def _grade(paths: list[Path], workdir: Path, sandbox: bool, settle: float) -> Ru
 
 
 class ReferenceServer:
-    """Serves reference/backprop.py on the host's loopback (TCP and abstract unix sockets),
+    """Serves a reference file on the host's loopback (TCP and abstract unix sockets),
     where attacks/network.py looks: reachable only if the sandbox shares the host's network."""
 
     def __init__(self) -> None:

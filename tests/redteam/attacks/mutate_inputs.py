@@ -1,6 +1,6 @@
 """Attack: mutate what the grader handed over (X, y, every parameter array, the params dict)
 and, through the garbage collector, the grader's own expected values (objects named
-Expected), zeroing them so that zero answers "match".
+CaseExpected), zeroing them so that zero answers "match".
 Expected: only this submission's copies change: "inputs not modified" fails with a clear
 message; score <= zeros baseline."""
 import gc
@@ -15,8 +15,8 @@ def _zeros_like_all(mapping):
 
 def _corrupt_grader():
     for obj in gc.get_objects():
-        if type(obj).__name__ == "Expected":
-            obj.y_hat[...] = 0.0
+        if type(obj).__name__ == "CaseExpected":
+            obj.output[...] = 0.0
             object.__setattr__(obj, "loss", 0.0)
             _zeros_like_all(obj.grads)
             for grads in obj.oracles.values():

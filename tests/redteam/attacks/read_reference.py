@@ -1,4 +1,4 @@
-"""Attack: find the instructors' reference (reference/backprop.py) or solution notebooks and
+"""Attack: find the instructors' reference or solution notebooks (solutions/backprop/) and
 answer with them. Looks upward from the cwd, __file__, every loaded module (and setuptools'
 editable-install MAPPING), sys.path, environment variables, every /proc/<pid>/cwd (and its
 parents), environ and cmdline, /work/*, usual CI paths, then a time-boxed walk of "/".
@@ -47,7 +47,8 @@ def _load(path):
     if path.endswith(".ipynb"):
         cells = json.load(open(path))["cells"]
         code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-        source = "\n".join(c for c in code if "def " in c)
+        imports = [c for c in code if all(line.startswith(("import ", "from ")) for line in c.splitlines() if line.strip())]
+        source = "\n".join(imports + [c for c in code if "def " in c])
     else:
         source = open(path).read()
     ns = {"__name__": "stolen"}
@@ -58,15 +59,14 @@ def _load(path):
 def _candidates():
     for start in _starts():
         for d in _ancestors(start):
-            yield os.path.join(d, "reference", "backprop.py")
             yield from glob.glob(os.path.join(d, "solutions", "**", "*.ipynb"), recursive=True)[:20]
     deadline = time.monotonic() + 1.0
     for root, dirs, files in os.walk("/"):
         dirs[:] = [d for d in dirs if root != "/" or d not in ("proc", "sys", "dev")]
         if time.monotonic() > deadline:
             return
-        if "backprop.py" in files:
-            yield os.path.join(root, "backprop.py")
+        if "backprop.ipynb" in files:
+            yield os.path.join(root, "backprop.ipynb")
 
 
 def _find():

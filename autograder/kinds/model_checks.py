@@ -1,0 +1,335 @@
+"""Grading a model exercise: run the student's forward and backward on every case and turn
+the results into verdicts whose messages name the mistake.
+
+Data flows one way: grader-chosen cases -> student calls (validated arrays) -> comparisons
+with the oracles' expected values -> verdicts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from autograder import contract, diagnosis, finite_diff
+from autograder.compare import compare
+from autograder.contract import Returned
+from autograder.diagnosis import Cause
+from autograder.feedback import Failure, Outcome, failure, verdict
+from autograder.kinds.elementwise import check_function
+from autograder.kinds.model import DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step
+from autograder.policy import autodiff_message
+from autograder.spec import Sizes
+from autograder.student import CallError, Student
+from autograder.verdicts import Verdict
+
+
+@dataclass
+class CaseRun:
+    expected: CaseExpected
+    forward: Returned | CallError
+    backward: Returned | CallError | None  # None: the forward failed, backward never ran
+    diagnosis: Sizes  # the sizes of the exercise's first case, which runs first
+
+
+def run_cases(model: Model, student: Student, expected: ModelExpected) -> list[CaseRun]:
+    runs = []
+    for exp in expected.cases:
+        case = exp.case
+        fwd, bwd = contract.forward_backward(student, model.name, case.params, case.X, case.y, model.param_names,
+                                             model.vocabulary.output)
+        runs.append(CaseRun(exp, fwd, bwd, expected.cases[0].case.sizes))
+        if isinstance(fwd, CallError) and fwd.kind in ("missing", "not_implemented", "load"):
+            break  # the same message on every shape: no need to repeat the calls
+    return runs
+
+
+def _call_failure(model: Model, err: CallError, run: CaseRun) -> Failure:
+    """A student call that failed on one test case: say which case, since the same code may
+    work on the others (the diagnosis shape runs first, so a later case means it passed)."""
+    if err.kind not in ("exception", "bad_return"):
+        return Failure(err.message)  # missing, not implemented, ...: the same on every case
+    sizes = run.expected.case.sizes
+    hint = diagnosis.edge_shape_hint(sizes, run.diagnosis, model.vocabulary) if sizes != run.diagnosis else ""
+    return Failure(f"{err.message}\n  on the test case {sizes}{hint}", "edge-shape" if hint else None)
+
+
+def _as_scalar(arr: np.ndarray) -> np.ndarray:
+    """A scalar may come back as a float, a 0-d array or any size-1 array."""
+    return arr.reshape(()) if arr.size == 1 else arr
+
+
+# --- forward ---------------------------------------------------------------------------
+
+def _output_shape_cause(model: Model, actual: np.ndarray, exp: CaseExpected) -> Cause:
+    for rule in model.output_rules:
+        found = rule(actual, exp.case.sizes)
+        if found:
+            return found
+    return diagnosis.output_shape_cause(actual, exp.output, exp.case.sizes, model.vocabulary, model.tolerance)
+
+
+def _output_failure(model: Model, run: CaseRun, helper_wrong: str | None) -> Outcome:
+    f, exp, out = run.forward, run.expected, model.vocabulary.output
+    if isinstance(f, CallError):
+        return _call_failure(model, f, run)
+    if "output" in f.bad:
+        return Failure(f"`{model.forward_name}` returns a {out} that is not an array of numbers: {f.bad['output']}")
+    actual, sizes = f.values["output"], exp.case.sizes
+    header = f"`{model.forward_name}`: {out} is wrong for {sizes}"
+    if actual.shape != exp.output.shape:
+        return failure(header, _output_shape_cause(model, actual, exp), actual, exp.output)
+    if compare(actual, exp.output, model.tolerance, exp.float32_error["output"]).close:
+        return None
+    mutants = [(m.id, m.text, m.output) for m in exp.mutants if m.output is not None]
+    cause = diagnosis.value_cause(actual, f.dtypes["output"], exp.output, sizes, model.vocabulary, model.tolerance,
+                                  mutants)
+    if cause is None and f.mutated:
+        # A forward that overwrites X (e.g. `X -= X.mean(...)`) computes the output from changed data.
+        cause = Cause("mutated-input", f"your forward modifies its input {', '.join(f.mutated)} in place (see "
+                                       f"`inputs not modified`), so {out} is computed from changed data")
+    if cause is None and helper_wrong:
+        cause = Cause("helper-wrong", f"your `{helper_wrong}` is wrong (see the `{helper_wrong}` check), and {out} "
+                                      "goes through it")
+    return failure(header, cause, actual, exp.output)
+
+
+def _loss_ratio_cause(model: Model, actual: float, expected: float, sizes: Sizes) -> Cause | None:
+    if expected == 0:
+        return None
+    c, m, name = actual / expected, sizes[model.vocabulary.batch], model.loss.name
+    candidates = [(float(m), "loss-ratio:m", model.loss.summed)]
+    candidates += [(float(v), f"loss-ratio:{v}", text) for v, text in model.loss.ratios.items()]
+    for value, cause, text in candidates:
+        if text and value != 1 and abs(c - value) <= 1e-6 * value:
+            return Cause(cause, text)
+    for role in model.vocabulary.sizes:
+        n = sizes.get(role.name)
+        if role.axis and n is not None and n not in (1, m) and abs(c - m / n) <= 1e-6 * c:
+            # sum / X.shape[0]: divided by the number of features n instead of the examples m
+            batch = model.vocabulary.role(model.vocabulary.batch)
+            return Cause(f"divides-by-{role.name}", f"it is m/{role.name} = {m}/{n} times the {name}: it divides by "
+                                                    f"{role.name} = {n} (the {role.noun}, {role.axis}) instead of "
+                                                    f"m = {m} (the {batch.noun}, {batch.axis})")
+    return None
+
+
+def _is_loss_of_wrong_output(model: Model, f: Returned, exp: CaseExpected, value: float) -> bool:
+    """The loss follows from a wrong output (of any shape that broadcasts against y)."""
+    output = f.values.get("output")
+    if output is None or (output.shape == exp.output.shape and compare(output, exp.output, model.tolerance).close):
+        return False
+    try:
+        with np.errstate(all="ignore"):
+            own = float(model.loss.of_output(output, exp.case.y))
+    except (ValueError, TypeError, IndexError):  # shapes that do not broadcast
+        return False
+    return abs(value - own) <= 1e-6 * max(abs(value), 1e-12)
+
+
+def _loss_failure(model: Model, run: CaseRun) -> Outcome:
+    f, exp = run.forward, run.expected
+    if isinstance(f, CallError):
+        return _call_failure(model, f, run)
+    if "loss" in f.bad:
+        return Failure(f"`{model.forward_name}` returns a loss that is not a number: {f.bad['loss']}")
+    actual = f.values["loss"]
+    header = f"`{model.forward_name}`: the loss is wrong for {exp.case.sizes}"
+    if actual.size != 1:
+        return failure(header, Cause("loss-shape", f"the loss should be a single number (a float), but has shape "
+                                                   f"{actual.shape}"), None, None)
+    value, expected = float(actual.reshape(())), np.asarray(exp.loss)
+    if compare(actual.reshape(()), expected, model.tolerance, exp.float32_error["loss"]).close:
+        return None
+    cause = diagnosis.nonfinite_cause(actual) or _loss_ratio_cause(model, value, exp.loss, exp.case.sizes)
+    if cause is None and _is_loss_of_wrong_output(model, f, exp, value):
+        cause = Cause("loss-of-wrong-output", f"it is the right {model.loss.name} of your {model.vocabulary.output}, "
+                                              f"which is wrong: fix {model.vocabulary.output} first")
+    if cause is None:
+        cause = next((Cause(f"mutant:{m.id}", m.text) for m in exp.mutants
+                      if m.loss is not None and abs(value - m.loss) <= 1e-6 * max(abs(m.loss), 1e-12)), None)
+    if cause is None:
+        # Last: a loss off by < 1% with no known cause is rounding (float16 inside the forward).
+        cause = diagnosis.precision_cause(actual.reshape(()), f.dtypes["loss"], expected)
+    return failure(header, cause, actual.reshape(()), expected)
+
+
+# --- backward --------------------------------------------------------------------------
+
+def _rename_hint(extra: list[str], names: tuple[str, ...]) -> str:
+    return f" (it has {', '.join(extra)}: use the parameter names {', '.join(map(repr, names))} as keys)" if extra else ""
+
+
+def _gradient_value_cause(model: Model, run: CaseRun, p: str, actual: np.ndarray, dtype: str,
+                          output_ok: bool) -> Cause | None:
+    exp, out = run.expected, model.vocabulary.output
+    if not output_ok:
+        # Ratios and mutants assume the right forward values; a wrong output makes any ratio
+        # (e.g. "exactly 1.29 times") meaningless. The own-forward note says more.
+        return diagnosis.nonfinite_cause(actual) or Cause(
+            "output-wrong", f"your {out} is wrong (see `forward: {out}`), and gradients computed from it follow it")
+    mutants = [(m.id, m.text, m.grads[p]) for m in exp.mutants if m.grads is not None and p in m.grads]
+    vocab = replace(model.vocabulary, factors={**model.vocabulary.factors, **model.loss.factors})
+    return diagnosis.value_cause(actual, dtype, exp.grads[p], exp.case.sizes, vocab, model.tolerance, mutants)
+
+
+def _gradient_failure(model: Model, run: CaseRun, p: str, output_ok: bool) -> Outcome:
+    b, exp, out = run.backward, run.expected, model.vocabulary.output
+    if b is None:
+        return Failure(f"the backward pass could not be checked because `{model.forward_name}` fails:\n{run.forward}")
+    if isinstance(b, CallError):
+        # A wrong output (e.g. shape (k, m)) in the cache often makes the backward raise.
+        found = _call_failure(model, b, run)
+        tail = "" if output_ok else f"\n  your {out} is wrong too (see `forward: {out}`): fix the forward first"
+        return Failure(found.message + tail, found.cause)
+    if p in b.bad:
+        return Failure(f"`{model.backward_name}`: grads['{p}'] is not an array of numbers: {b.bad[p]}")
+    if p not in b.values:
+        return Failure(f"`{model.backward_name}` returns no gradient for '{p}'{_rename_hint(b.extra_keys, model.param_names)}",
+                       "missing-key" if b.extra_keys else None)
+    actual = _as_scalar(b.values[p]) if model.param(p).is_scalar else b.values[p]
+    expected, sizes = exp.grads[p], exp.case.sizes
+    header = f"`{model.backward_name}`: grads['{p}'] is wrong for {sizes}"
+    if actual.shape != expected.shape:
+        return failure(header, diagnosis.shape_cause(actual, expected, sizes, model.vocabulary, model.tolerance),
+                       actual, expected)
+    agree = {name: compare(actual, g[p], model.tolerance, exp.float32_error[p]).close for name, g in exp.oracles.items()}
+    if all(agree.values()):
+        return None
+    found = failure(header, _gradient_value_cause(model, run, p, actual, b.dtypes[p], output_ok), actual, expected)
+    oracle_line = "  checked against: " + ", ".join(f"{n} {'agrees' if ok else 'disagrees'}" for n, ok in agree.items())
+    return Failure(found.message + "\n" + oracle_line, found.cause)
+
+
+def _bumped(value: float | np.ndarray) -> float | np.ndarray:
+    return float(value + 0.5) if isinstance(value, float) else np.asarray(value) + 0.5
+
+
+def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: bool, p: str) -> str:
+    """Finite differences of the student's own forward tell a wrong forward from a wrong backward."""
+    if forward_ok:
+        return "  your forward is right, so the mistake is in the backward pass"
+    b, case, out = run.backward, run.expected.case, model.vocabulary.output
+    if not isinstance(b, Returned) or p not in b.values:
+        return ""
+    grad = _as_scalar(b.values[p]) if model.param(p).is_scalar else b.values[p]
+    if grad.shape != np.shape(case.params[p]):
+        return ""
+    u = finite_diff.directions(case.params, seed=1)[p]
+    bumped = {**case.params, p: _bumped(case.params[p])}
+    try:
+        values = contract.losses(student, model.name,
+                                 [case.params, bumped, *finite_diff.directional_points(case.params, p, u)], case.X, case.y)
+    except CallError:
+        return ""
+    if values[0] == values[1]:
+        # Bit-identical when every entry of p moves by 0.5: the forward never reads p (a
+        # forgotten bias). A large step, unlike a finite-difference step, also moves a
+        # float16 loss, so low precision cannot pass for independence.
+        return (f"  your forward does not depend on {p} at all (your loss does not change when {p} does), "
+                f"but {p} must enter {out}: the mistake is in the forward")
+    d = finite_diff.directional(values[2:], u, grad)
+    if not d.reliable or d.fd == 0.0:
+        # (The loss does depend on p, see above: a zero difference means it is too coarse.)
+        return "  (finite differences of your own forward are too noisy to compare: float32 or lower precision in the forward?)"
+    if d.agrees:
+        return ("  your backward is consistent with your own forward (finite differences agree), "
+                "but your forward is wrong: fix the forward and this gradient should follow")
+    # Both halves are wrong: the backward does not even match the student's own forward.
+    return ("  it also disagrees with finite differences of your own forward, so the backward is wrong too: "
+            "fix the forward first, then recheck this gradient")
+
+
+# --- whole-exercise checks -------------------------------------------------------------
+
+def _mutation_failure(model: Model, runs: list[CaseRun]) -> Outcome:
+    completed = [r for r in runs if isinstance(r.forward, Returned) and isinstance(r.backward, Returned)]
+    if not completed:
+        return Failure("not checked: the forward and backward passes must run first")
+    for r in completed:
+        for fn, out in ((model.forward_name, r.forward), (model.backward_name, r.backward)):
+            if out.mutated:
+                return Failure(f"`{fn}` modifies its input {', '.join(out.mutated)} in place: the caller's data changes. "
+                               "Build new arrays (e.g. `Z = W1 @ X + b1`, not `X += ...`), or work on a copy", "mutates")
+    return None
+
+
+def _descent_grads(model: Model, b: Returned, params: dict) -> dict[str, np.ndarray] | str:
+    grads = {}
+    for p in model.param_names:
+        g = b.values.get(p)
+        if g is None:
+            return f"not checked: grads['{p}'] is missing"
+        g = _as_scalar(g) if model.param(p).is_scalar else g
+        if g.shape != np.shape(params[p]):
+            return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
+        grads[p] = g
+    return grads
+
+
+def _descent_failure(model: Model, student: Student, expected: ModelExpected) -> Outcome:
+    rate, expected_losses, case = expected.descent_rate, expected.descent_losses, expected.cases[0].case
+    params, losses = dict(case.params), []
+    for _ in range(DESCENT_STEPS):
+        f, b = contract.forward_backward(student, model.name, params, case.X, case.y, model.param_names,
+                                         model.vocabulary.output)
+        if isinstance(f, CallError):
+            return Failure(f"not checked: {f.message}")
+        if "loss" not in f.values or f.values["loss"].size != 1:
+            return Failure("not checked: the forward pass must return a number as the loss")
+        losses.append(float(f.values["loss"].reshape(())))
+        if isinstance(b, CallError) or b is None:
+            return Failure(f"not checked: {b.message if b else 'the backward pass did not run'}")
+        grads = _descent_grads(model, b, params)
+        if isinstance(grads, str):
+            return Failure(grads)
+        params = descent_step(params, grads, rate)
+    if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
+        return None
+    return Failure(f"{DESCENT_STEPS} steps of gradient descent (rate {rate:g}) with your functions on {case.sizes}: "
+                   f"your loss goes {losses[0]:.5g} -> {losses[-1]:.5g}, it should go {expected_losses[0]:.5g} -> "
+                   f"{expected_losses[-1]:.5g}" + _descent_reason(losses, expected_losses))
+
+
+def _descent_reason(losses: list[float], expected: list[float]) -> str:
+    """Which half is to blame: the loss is compared from the very first step, before any
+    update, so a wrong first value means the forward (the loss), not the gradients."""
+    if not np.isclose(losses[0], expected[0], rtol=1e-4, atol=0):
+        return "; your loss is wrong already at the starting parameters, before any update (see `forward: loss`)"
+    return "; the loss starts right, so your gradients are what sends it elsewhere (see the gradient checks)"
+
+
+def _gradient_outcomes(model: Model, student: Student, runs: list[CaseRun], output_outcomes: list[Outcome],
+                       forward_ok: bool, p: str) -> list[Outcome]:
+    outcomes = [_gradient_failure(model, r, p, output_ok=o is None) for r, o in zip(runs, output_outcomes)]
+    first = outcomes[0]
+    if first is not None and runs[0].backward is not None and not isinstance(runs[0].backward, CallError):
+        note = _own_forward_note(model, student, runs[0], forward_ok, p)
+        outcomes[0] = Failure(first.message + ("\n" + note if note else ""), first.cause)
+    return outcomes
+
+
+def grade_model(model: Model, student: Student, expected: ModelExpected) -> list[Verdict]:
+    checks = {c.name: c for c in model.checks()}
+    helpers = {h.name: check_function(h, student, expected.helpers[h.name]) for h in model.helpers}
+    wrong_helper = next((name for name, (value, _) in helpers.items() if value is not None), None)
+    runs = run_cases(model, student, expected)
+    outputs = [_output_failure(model, r, wrong_helper) for r in runs]
+    losses = [_loss_failure(model, r) for r in runs]
+    out = model.vocabulary.output
+    verdicts = [verdict(model.name, checks[f"forward: {out}"], outputs), verdict(model.name, checks["forward: loss"], losses)]
+    banned = student.autodiff_modules()
+    forward_ok = outputs[0] is None and losses[0] is None
+    for p in model.param_names:
+        outcomes = [Failure(autodiff_message(banned), "autodiff")] if banned else \
+            _gradient_outcomes(model, student, runs, outputs, forward_ok, p)
+        verdicts.append(verdict(model.name, checks[f"gradient: {p}"], outcomes))
+    verdicts.append(verdict(model.name, checks["inputs not modified"], [_mutation_failure(model, runs)]))
+    if model.descent:
+        descent = Failure(autodiff_message(banned), "autodiff") if banned else _descent_failure(model, student, expected)
+        verdicts.append(verdict(model.name, checks["gradient descent lowers the loss"], [descent]))
+    for h in model.helpers:
+        value, derivative = helpers[h.name]
+        verdicts.append(verdict(model.name, checks[h.name], [value]))
+        if h.derivative:
+            verdicts.append(verdict(model.name, checks[h.derivative], [derivative]))
+    return verdicts

@@ -1,0 +1,99 @@
+"""What the four models of `backprop` share: notation, the MSE loss, inputs, sigmoid."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from autograder.diagnosis import Cause, SizeRole, Vocabulary
+from autograder.kinds.elementwise import Elementwise, ValueMistake
+from autograder.kinds.model import Loss, Param
+from autograder.spec import Family, Sizes
+
+# m examples, n features, k hidden units; examples are columns: X is (n, m), y is (1, m).
+VOCABULARY = Vocabulary(sizes=(
+    SizeRole("n", "features", of="X", holder="X", axis="X.shape[0]"),
+    SizeRole("k", "hidden units", holder="the hidden layer (Z or A)"),
+    SizeRole("m", "examples", axis="X.shape[1]"),
+))
+
+MSE = Loss(
+    name="MSE",
+    described="mean squared error",
+    of_output=lambda y_hat, y: float(np.mean((y_hat - y) ** 2)),
+    summed="it is m times the MSE: a sum of squares instead of their mean (divide by m)",
+    ratios={Fraction(1, 2): "it is half the MSE: the 1/(2m) convention; this course's loss is the plain mean of squares",
+            Fraction(2): "it is twice the MSE"},
+    factors={
+        Fraction(2): "twice the right value: the factor 2 from the square is counted twice",
+        Fraction(1, 2): "half the right value: the derivative of (y_hat - y)**2 brings a factor 2",
+        # Any flipped factor along the chain gives -1 (y - y_hat, or A * (A - 1) in the sigmoid layer).
+        Fraction(-1): "the right value with the wrong sign: a sign flip along the chain, e.g. (y - y_hat) where "
+                      "d/dy_hat of (y_hat - y)**2 is +2 (y_hat - y)",
+        Fraction(-2): "-2 times the right value: a sign error and the factor 2 counted twice",
+        Fraction(-1, 2): "-1/2 times the right value: a sign error and a missing factor 2",
+    },
+)
+
+LOSS_MISTAKES = (
+    ("mae", "the loss uses the absolute error |y_hat - y| instead of the squared error"),
+    ("rmse", "the loss takes a square root (RMSE); the MSE has no square root"),
+)
+
+TWO_LAYER_PARAMS = (Param("W1", ("k", "n")), Param("b1", ("k", 1)), Param("w2", (1, "k")), Param("b2", ()))
+
+
+def regression_inputs(rng: np.random.Generator, sizes: Sizes) -> tuple[np.ndarray, np.ndarray]:
+    return rng.normal(size=(sizes["n"], sizes["m"])), rng.normal(size=(1, sizes["m"]))
+
+
+def distinct(s: Sizes) -> bool:
+    """Diagnosis needs n, k, m pairwise distinct and no two of them in ratio 2 (a factor 2
+    would read as m/n), with m odd >= 3: at m = 1 "missing 1/m" vanishes, at k = n a
+    transposed dW1 keeps its shape."""
+    n, k, m = s["n"], s["k"], s["m"]
+    sizes = [n, k, m] if k > 1 else [n, m] if n > 1 else [m]
+    pairs = [(a, b) for i, a in enumerate(sizes) for b in sizes[i + 1:]]
+    return m % 2 == 1 and m >= 3 and all(a != b and a != 2 * b and b != 2 * a for a, b in pairs)
+
+
+def sizes(n: int, k: int, m: int) -> Sizes:
+    return Sizes.of(n=n, k=k, m=m)
+
+
+TWO_LAYER_FAMILIES = (
+    Family("diagnosis", sizes(4, 3, 7), {"n": (2, 6), "k": (2, 6), "m": (3, 13)}, distinct),
+    Family("n = 1", sizes(1, 3, 5), {"n": (1, 1), "k": (2, 6), "m": (2, 9)}, lambda s: s["k"] != s["m"]),
+    Family("m = 1", sizes(3, 4, 1), {"n": (2, 6), "k": (2, 6), "m": (1, 1)}, lambda s: s["n"] != s["k"]),
+    Family("k = n", sizes(3, 3, 5), {"n": (2, 6), "k": (2, 6), "m": (2, 9)}, lambda s: s["k"] == s["n"] != s["m"]),
+    Family("wide hidden layer", sizes(2, 5, 9), {"n": (1, 3), "k": (5, 9), "m": (5, 13)}, lambda s: s["k"] != s["m"]),
+)
+
+
+def hidden_broadcast(actual: np.ndarray, s: Sizes) -> Cause | None:
+    """A (k, m) y_hat: a (k, 1) term (b1) or the hidden layer leaked into the output."""
+    if actual.shape == (s["k"], s["m"]) and s["k"] > 1:
+        return Cause("broadcast-hidden", f"y_hat has shape {actual.shape}, k = {s['k']} rows: a (k, 1) term such as b1 "
+                                         "(or the hidden layer itself) was broadcast into y_hat; y_hat = w2 A + b2 is a "
+                                         "(1, m) row")
+    return None
+
+
+def _sigmoid_inputs(rng: np.random.Generator, graded: bool) -> list[np.ndarray]:
+    """A matrix, large magnitudes (where a naive 1/(1+exp(-z)) still returns the right value,
+    with an overflow warning) and a (1, 1)."""
+    rows, cols = (int(rng.integers(2, 6)), int(rng.integers(3, 8))) if graded else (3, 5)
+    large = np.sort(rng.uniform(-40, 40, size=(1, 6)), axis=1) if graded else np.array([[-30.0, -5.0, 0.0, 5.0, 30.0]])
+    return [rng.normal(size=(rows, cols)) * 3, large, rng.normal(size=(1, 1))]
+
+
+SIGMOID = Elementwise(
+    name="sigmoid",
+    torch=lambda torch, z: torch.sigmoid(z),
+    formula="1 / (1 + exp(-z))",
+    inputs=_sigmoid_inputs,
+    doc='"""Elementwise logistic sigmoid 1 / (1 + exp(-z)): an array of z\'s shape."""',
+    checked="sigmoid on a matrix, on large |z|, and on a (1, 1) array",
+    mistakes=(ValueMistake("sign-flipped", "it is 1 - sigmoid(z): the sign of z in exp(-z) is flipped",
+                           lambda z, right: 1 - right),),
+)

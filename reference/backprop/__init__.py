@@ -1,0 +1,6 @@
+"""Reference solutions of assignment `backprop` and their known-wrong variants (instructors only).
+
+Each module is one exercise: its functions in the student contract, and `KNOWN_WRONG`:
+mistake id (worded in exercises/backprop/) -> the functions it replaces. A wrong forward
+returns what a forward returns; a wrong backward gets the reference forward's cache.
+"""

@@ -1,0 +1,31 @@
+"""Multivariate linear regression: y_hat = w X + b."""
+from __future__ import annotations
+
+import numpy as np
+
+from .common import _mse, dy_of, forgetting, mae, rmse, with_loss
+
+
+def multivariate_forward(params, X, y):
+    y_hat = params["w"] @ X + params["b"]
+    return y_hat, _mse(y_hat, y), (X, y, y_hat)
+
+
+def multivariate_backward(params, cache):
+    X, y, y_hat = cache
+    m = X.shape[1]
+    dy = 2.0 / m * (y_hat - y)
+    return {"w": dy @ X.T, "b": float(np.sum(dy))}
+
+
+def _dw_without_x(params, cache):
+    X, y, y_hat = cache
+    return {**multivariate_backward(params, cache), "w": np.full((1, X.shape[0]), np.sum(dy_of(y_hat, y)))}
+
+
+KNOWN_WRONG = {
+    "mae": {"multivariate_forward": with_loss(multivariate_forward, mae)},
+    "rmse": {"multivariate_forward": with_loss(multivariate_forward, rmse)},
+    "no_bias_b": {"multivariate_forward": forgetting(multivariate_forward, "b")},
+    "dw_without_x": {"multivariate_backward": _dw_without_x},
+}

@@ -1,0 +1,31 @@
+"""Univariate linear regression: y_hat = w x + b."""
+from __future__ import annotations
+
+import numpy as np
+
+from .common import _mse, dy_of, forgetting, mae, rmse, with_loss
+
+
+def univariate_forward(params, X, y):
+    y_hat = params["w"] * X + params["b"]
+    return y_hat, _mse(y_hat, y), (X, y, y_hat)
+
+
+def univariate_backward(params, cache):
+    X, y, y_hat = cache
+    m = X.shape[1]
+    dy = 2.0 / m * (y_hat - y)
+    return {"w": float(np.sum(dy * X)), "b": float(np.sum(dy))}
+
+
+def _dw_without_x(params, cache):
+    X, y, y_hat = cache
+    return {**univariate_backward(params, cache), "w": float(np.sum(dy_of(y_hat, y)))}
+
+
+KNOWN_WRONG = {
+    "mae": {"univariate_forward": with_loss(univariate_forward, mae)},
+    "rmse": {"univariate_forward": with_loss(univariate_forward, rmse)},
+    "no_bias_b": {"univariate_forward": forgetting(univariate_forward, "b")},
+    "dw_without_x": {"univariate_backward": _dw_without_x},
+}
