@@ -248,12 +248,14 @@ def precision_cause(actual: np.ndarray, dtype: str, expected: np.ndarray) -> Cau
     return None
 
 
-def nonfinite_cause(actual: np.ndarray) -> Cause | None:
+def nonfinite_cause(actual: np.ndarray, hint: str = "") -> Cause | None:
+    """`hint`: the exercise's word on where such values come from (e.g. log(0))."""
     bad = ~np.isfinite(actual)
     if not bad.any():
         return None
     kinds = [w for w, mask in (("NaN", np.isnan(actual)), ("inf", np.isinf(actual))) if mask.any()]
-    return Cause("nonfinite", f"it contains {' and '.join(kinds)} ({int(bad.sum())} of {actual.size} entries)")
+    return Cause("nonfinite", f"it contains {' and '.join(kinds)} ({int(bad.sum())} of {actual.size} entries)"
+                              + (f": {hint}" if hint else ""))
 
 
 def mutant_cause(actual: np.ndarray, mutants: list[tuple[str, str, np.ndarray]], tol: Tolerance) -> Cause | None:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograder.text import escape
-from autograder.wire import BadValue, from_wire, to_wire
+from autograder.wire import BadValue, exact, from_wire, to_wire
 
 MAX_DEPTH = 4
 MAX_ITEMS = 64  # entries of one dict or tuple in a result
@@ -169,7 +169,7 @@ def unpack(tree: Any, blobs: list[bytes], earlier: list[Any]) -> Any:
     if isinstance(tree, dict):
         (kind, body), = tree.items()
         if kind == "a":
-            return from_wire(blobs[body])[0].copy()  # writable: mutation is detected, not prevented
+            return exact(blobs[body]).copy()  # writable, own dtype: mutation is detected, not prevented
         if kind == "d":
             return {k: unpack(v, blobs, earlier) for k, v in body}
         if kind == "r":

@@ -19,7 +19,7 @@ from autograder.compare import compare, relative_error
 from autograder.diagnosis import Cause
 from autograder.feedback import Failure, Outcome, failure
 from autograder.secret import CourseSecret
-from autograder.spec import Mistake, Tolerance, rng_for
+from autograder.spec import Check, Group, Mistake, Tolerance, rng_for
 from autograder.student import Call, CallError, Reply, Student
 from autograder.values import Array, Bad
 
@@ -53,6 +53,7 @@ class Elementwise:
     mistakes: tuple[ValueMistake, ...] = ()
     derivative_mistakes: tuple[Mistake, ...] = ()  # wording of the reference's known-wrong derivatives
     doc: str = ""  # the docstring of the stub students fill in
+    nonfinite: str = ""  # where inf or NaN values come from (e.g. exp overflowing for large z)
     checked: str = ""  # what the test cell checks, in words
     group: str = ""
     points: float = 1.0
@@ -62,6 +63,19 @@ class Elementwise:
     @property
     def group_name(self) -> str:
         return self.group or self.name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, self.derivative) if self.derivative else (self.name,)
+
+    def docstring(self, function: str) -> str:
+        if function == self.name:
+            return self.doc or f'"""Elementwise {self.formula}: an array of z\'s shape."""'
+        return f'"""Elementwise derivative of {self.name}: d/dz of {self.formula}, an array of z\'s shape."""'
+
+    def checks(self) -> tuple[Check, ...]:
+        value = (Check(self.name, self.group_name, self.points),)
+        return value + ((Check(self.derivative, self.group_name, self.derivative_points),) if self.derivative else ())
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,7 @@ def _derivative_mutants(f: Elementwise, reference: Student | None, z: np.ndarray
 
 
 def _values_failure(fn: str, outcome: Any, z: np.ndarray, right: np.ndarray, error32: np.ndarray, tol: Tolerance,
-                    what: str, cause_of: Callable[[np.ndarray], Cause | None]) -> Outcome:
+                    what: str, cause_of: Callable[[np.ndarray], Cause | None], hint: str = "") -> Outcome:
     if isinstance(outcome, CallError):
         return Failure(outcome.message)
     if isinstance(outcome.result, Bad):
@@ -138,7 +152,7 @@ def _values_failure(fn: str, outcome: Any, z: np.ndarray, right: np.ndarray, err
                                                     f"{actual.shape}"), actual, right)
     if compare(actual, right, tol, error32).close:
         return None
-    return failure(header, diagnosis.nonfinite_cause(actual) or cause_of(actual) or
+    return failure(header, diagnosis.nonfinite_cause(actual, hint) or cause_of(actual) or
                    Cause("formula", f"it should be {what}"), actual, right)
 
 
@@ -155,7 +169,7 @@ def check_function(f: Elementwise, student: Student, expected: list[Expected]) -
         return lambda actual: diagnosis.mutant_cause(actual, known, f.tolerance)
 
     value = next((o for o in (_values_failure(f.name, out, e.z, e.value, e.value_float32_error, f.tolerance,
-                                              f.formula, value_cause(e))
+                                              f.formula, value_cause(e), f.nonfinite)
                               for out, e in zip(values, expected)) if o is not None), None)
     if not f.derivative:
         return value, None
@@ -164,3 +178,51 @@ def check_function(f: Elementwise, student: Student, expected: list[Expected]) -
         lambda actual, e=e: diagnosis.mutant_cause(actual, list(e.mutants), f.tolerance))
         for out, e in zip(derivatives, expected)) if o is not None), None)
     return value, derivative
+
+
+@dataclass(frozen=True)
+class Functions:
+    """An exercise made of elementwise functions, each in an answer cell of its own with its
+    derivative (e.g. the activations: relu and relu_grad, tanh and tanh_grad, ...)."""
+
+    name: str
+    title: str
+    functions: tuple[Elementwise, ...]
+
+    def groups(self) -> tuple[Group, ...]:
+        return tuple(Group(f.group_name, f.names, f.name) for f in self.functions)
+
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(c for f in self.functions for c in f.checks())
+
+    def docstring(self, function: str) -> str:
+        return next(f.docstring(function) for f in self.functions if function in f.names)
+
+    def signature(self, function: str) -> str:
+        return f"def {function}(z):"
+
+    def what_is_checked(self, group: str) -> str:
+        f = next(f for f in self.functions if f.group_name == group)
+        return f.checked or (f"{' and '.join(f'`{n}`' for n in f.names)} on a matrix, on large |z| and on a (1, 1) "
+                             "array")
+
+    def summary(self) -> tuple[str, str]:
+        return ", ".join(f"`{f.formula}`" for f in self.functions), "a matrix, large \\|z\\|, a (1, 1) array per function"
+
+    def expected(self, secret: CourseSecret | None, reference: Student | None) -> dict[str, list[Expected]]:
+        try:
+            return {f.name: expected_values(f, secret, reference) for f in self.functions}
+        except OracleError as exc:
+            raise OracleError(f"{exc} ({self.name})") from None
+
+    def grade(self, student: Student, expected: dict[str, list[Expected]]) -> list[Any]:
+        from autograder.feedback import verdict
+
+        checks = {c.name: c for c in self.checks()}
+        verdicts = []
+        for f in self.functions:
+            value, derivative = check_function(f, student, expected[f.name])
+            verdicts.append(verdict(self.name, checks[f.name], [value]))
+            if f.derivative:
+                verdicts.append(verdict(self.name, checks[f.derivative], [derivative]))
+        return verdicts

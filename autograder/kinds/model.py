@@ -60,6 +60,7 @@ class Loss:
     summed: str = ""  # why a loss is exactly m times the right one (a sum instead of a mean)
     ratios: dict[Fraction, str] = field(default_factory=dict)  # why it is exactly c times the right one
     factors: dict[Fraction, str] = field(default_factory=dict)  # why a gradient is exactly c times the right one
+    nonfinite: str = ""  # where an inf or NaN loss comes from (e.g. log(0) of a rounded probability)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,25 @@ class Points:
     per_gradient: float = 1.0
     no_mutation: float = 1.0
     descent: float = 1.0
+
+
+@dataclass(frozen=True)
+class Training:
+    """The model trained with the student's own forward and backward passes by minibatch
+    gradient descent on a real dataset, judged by its accuracy on held-out examples."""
+
+    data: Callable[[], tuple[np.ndarray, np.ndarray]]  # all examples: X (n, N), integer labels (1, N)
+    init: Callable[[np.random.Generator], dict[str, Any]]  # the starting parameters
+    steps: int  # the step budget
+    rate: float
+    batch: int
+    target: float  # held-out accuracy to reach, e.g. 0.9
+    held_out: float = 0.25  # the fraction of examples held out
+    points: float = 2.0
+
+    @property
+    def check_name(self) -> str:
+        return f"training: {self.target:.0%} held-out accuracy within {self.steps} steps"
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,9 @@ class Model:
     descent: bool = True
     x_shape: str = "(n, m)"  # for the docstrings students read
     output_shape: str = "(1, m)"
+    y_shape: str = "(1, m)"
+    training: Training | None = None
+    output_nonfinite: str = ""  # where an inf or NaN output comes from (e.g. exp overflowing)
 
     @property
     def forward_name(self) -> str:
@@ -107,32 +130,32 @@ class Model:
         return next(p for p in self.params if p.name == name)
 
     def groups(self) -> tuple[Group, ...]:
-        helpers = tuple(Group(h.group_name, (h.name,) + ((h.derivative,) if h.derivative else ()), h.name)
-                        for h in self.helpers)
-        return (*helpers, Group("forward", (self.forward_name,), "forward pass"),
-                Group("backward", (self.backward_name,), "backward pass"))
+        helpers = tuple(Group(h.group_name, h.names, h.name) for h in self.helpers)
+        groups = (*helpers, Group("forward", (self.forward_name,), "forward pass"),
+                  Group("backward", (self.backward_name,), "backward pass"))
+        return groups + ((Group("training", (), "training"),) if self.training else ())
 
-    def docstring(self, group: str) -> str:
-        """The docstring of the answer cell's stub (in the notebook)."""
-        if group != "forward" and group != "backward":
-            return next(h.doc for h in self.helpers if h.group_name == group)
+    def docstring(self, function: str) -> str:
+        """The docstring of a function's stub (in the notebook's answer cell)."""
+        if function not in (self.forward_name, self.backward_name):
+            return next(h.docstring(function) for h in self.helpers if function in h.names)
         params = "{" + ", ".join(f'"{p.name}": {_shape(p)}' for p in self.params) + "}"
         out = self.vocabulary.output
-        if group == "forward":
+        if function == self.forward_name:
             return (f'"""Forward pass: returns ({out}, loss, cache).\n\nparams: {params}\n'
-                    f"X: {self.x_shape}, one example per column; y: (1, m).\n"
+                    f"X: {self.x_shape}, one example per column; y: {self.y_shape}.\n"
                     f'{out}: {self.output_shape}; loss: a float ({self.loss.described}); cache: what your backward needs.\n"""')
         grads = ", ".join(f"{p.name} {_shape(p)}" for p in self.params)
         return ('"""Backward pass: returns grads, a dict with the keys of params.\n\n'
                 f"params: {params}\ncache: what your forward pass returned.\n"
                 f'grads[p] has the shape of params[p]: {grads}.\n"""')
 
-    def signature(self, group: str) -> str:
-        if group == "forward":
+    def signature(self, function: str) -> str:
+        if function == self.forward_name:
             return f"def {self.forward_name}(params, X, y):"
-        if group == "backward":
+        if function == self.backward_name:
             return f"def {self.backward_name}(params, cache):"
-        return next(f"def {h.name}(z):" for h in self.helpers if h.group_name == group)
+        return f"def {function}(z):"
 
     def what_is_checked(self, group: str) -> str:
         """For the test cell's comment."""
@@ -141,6 +164,10 @@ class Model:
         if group == "backward":
             return "each gradient, that no input is modified in place" + (
                 f", and {DESCENT_STEPS} steps of gradient descent" if self.descent else "")
+        if group == "training" and self.training:
+            t = self.training
+            return (f"that {t.steps} steps of gradient descent with your functions (rate {t.rate:g}, batches of "
+                    f"{t.batch}) reach {t.target:.0%} accuracy on held-out examples")
         return next(h.checked for h in self.helpers if h.group_name == group)
 
     def summary(self) -> tuple[str, str]:
@@ -158,10 +185,9 @@ class Model:
         checks.append(Check("inputs not modified", "backward", p.no_mutation))
         if self.descent:
             checks.append(Check("gradient descent lowers the loss", "backward", p.descent))
-        for h in self.helpers:
-            checks.append(Check(h.name, h.group_name, h.points))
-            if h.derivative:
-                checks.append(Check(h.derivative, h.group_name, h.derivative_points))
+        if self.training:
+            checks.append(Check(self.training.check_name, "training", self.training.points))
+        checks += [c for h in self.helpers for c in h.checks()]
         return tuple(checks)
 
     def shapes(self, secret: CourseSecret | None = None) -> list[Sizes]:
@@ -183,7 +209,8 @@ class Model:
         except OracleError as exc:
             raise OracleError(f"{exc} ({self.name})") from None
         rate, losses = descent_trajectory(self, cases[0].case)
-        return ModelExpected(cases, rate, losses, helpers)
+        run = training_run(self, secret) if self.training else None
+        return ModelExpected(cases, rate, losses, helpers, run, reference_training(self, run) if run else None)
 
     def grade(self, student: Student, expected: "ModelExpected") -> list[Any]:
         from autograder.kinds.model_checks import grade_model
@@ -231,6 +258,8 @@ class ModelExpected:
     descent_rate: float
     descent_losses: list[float]
     helpers: dict[str, list[elementwise.Expected]]
+    training: "TrainingRun | None" = None
+    training_accuracy: float | None = None  # what the right gradients reach
 
 
 def _scalar_grads(model: Model, out: Returned) -> dict[str, np.ndarray]:
@@ -346,3 +375,47 @@ def descent_trajectory(model: Model, case: Case) -> tuple[float, list[float]]:
         if all(np.isfinite(losses)) and all(b < a for a, b in zip(losses, losses[1:])):
             return rate, losses
     raise OracleError(f"no descent rate lowers the loss of {model.name} at {case.sizes}")
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """One training run's data: the split and the batches are the course secret's."""
+
+    start: dict[str, Any]
+    X: np.ndarray
+    y: np.ndarray
+    X_held: np.ndarray
+    y_held: np.ndarray
+    batches: list[np.ndarray]  # example indices of each step
+
+
+def training_run(model: Model, secret: CourseSecret | None) -> TrainingRun:
+    t = model.training
+    assert t is not None
+    X, y = t.data()
+    rng = rng_for(secret, model.name, "training")
+    order = rng.permutation(X.shape[1])
+    held = int(round(t.held_out * X.shape[1]))
+    train, test = order[held:], order[:held]
+    batches = [rng.choice(train.size, size=t.batch, replace=False) for _ in range(t.steps)]
+    return TrainingRun(t.init(rng), X[:, train], y[:, train], X[:, test], y[:, test], batches)
+
+
+def held_out_accuracy(model: Model, params: dict[str, Any], run: TrainingRun) -> float:
+    """Judged with the declared torch forward, so only the trained parameters count."""
+    output, _, _ = torch_oracle.forward_and_gradients(model.torch_forward, params, run.X_held, run.y_held)
+    return float(np.mean(np.argmax(output, axis=0) == run.y_held[0]))
+
+
+def reference_training(model: Model, run: TrainingRun) -> float:
+    """The accuracy the right gradients reach: the declaration must make it reachable."""
+    assert model.training is not None
+    params = dict(run.start)
+    for batch in run.batches:
+        _, _, grads = torch_oracle.forward_and_gradients(model.torch_forward, params, run.X[:, batch], run.y[:, batch])
+        params = descent_step(params, grads, model.training.rate)
+    accuracy = held_out_accuracy(model, params, run)
+    if accuracy < model.training.target:
+        raise OracleError(f"the right gradients reach only {accuracy:.1%} held-out accuracy on {model.name}: "
+                          f"the training's target ({model.training.target:.0%}) is out of reach")
+    return accuracy

@@ -16,7 +16,7 @@ from autograder.contract import Returned
 from autograder.diagnosis import Cause
 from autograder.feedback import Failure, Outcome, failure, verdict
 from autograder.kinds.elementwise import check_function
-from autograder.kinds.model import DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step
+from autograder.kinds.model import DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step, held_out_accuracy
 from autograder.policy import autodiff_message
 from autograder.spec import Sizes
 from autograder.student import CallError, Student
@@ -81,8 +81,8 @@ def _output_failure(model: Model, run: CaseRun, helper_wrong: str | None) -> Out
     if compare(actual, exp.output, model.tolerance, exp.float32_error["output"]).close:
         return None
     mutants = [(m.id, m.text, m.output) for m in exp.mutants if m.output is not None]
-    cause = diagnosis.value_cause(actual, f.dtypes["output"], exp.output, sizes, model.vocabulary, model.tolerance,
-                                  mutants)
+    cause = diagnosis.nonfinite_cause(actual, model.output_nonfinite) or diagnosis.value_cause(
+        actual, f.dtypes["output"], exp.output, sizes, model.vocabulary, model.tolerance, mutants)
     if cause is None and f.mutated:
         # A forward that overwrites X (e.g. `X -= X.mean(...)`) computes the output from changed data.
         cause = Cause("mutated-input", f"your forward modifies its input {', '.join(f.mutated)} in place (see "
@@ -140,7 +140,8 @@ def _loss_failure(model: Model, run: CaseRun) -> Outcome:
     value, expected = float(actual.reshape(())), np.asarray(exp.loss)
     if compare(actual.reshape(()), expected, model.tolerance, exp.float32_error["loss"]).close:
         return None
-    cause = diagnosis.nonfinite_cause(actual) or _loss_ratio_cause(model, value, exp.loss, exp.case.sizes)
+    cause = diagnosis.nonfinite_cause(actual, model.loss.nonfinite) or _loss_ratio_cause(model, value, exp.loss,
+                                                                                            exp.case.sizes)
     if cause is None and _is_loss_of_wrong_output(model, f, exp, value):
         cause = Cause("loss-of-wrong-output", f"it is the right {model.loss.name} of your {model.vocabulary.output}, "
                                               f"which is wrong: fix {model.vocabulary.output} first")
@@ -298,6 +299,28 @@ def _descent_reason(losses: list[float], expected: list[float]) -> str:
     return "; the loss starts right, so your gradients are what sends it elsewhere (see the gradient checks)"
 
 
+def _training_failure(model: Model, student: Student, expected: ModelExpected) -> Outcome:
+    t, run = model.training, expected.training
+    assert t is not None and run is not None
+    params = dict(run.start)
+    for step, batch in enumerate(run.batches):
+        f, b = contract.forward_backward(student, model.name, params, run.X[:, batch], run.y[:, batch],
+                                         model.param_names, model.vocabulary.output)
+        if isinstance(f, CallError) or isinstance(b, CallError) or b is None:
+            error = f if isinstance(f, CallError) else b
+            return Failure(f"not checked: at step {step + 1} of the training, {error.message if error else 'no backward'}")
+        grads = _descent_grads(model, b, params)
+        if isinstance(grads, str):
+            return Failure(f"at step {step + 1} of the training, {grads}")
+        params = descent_step(params, grads, t.rate)
+    accuracy = held_out_accuracy(model, params, run)
+    if np.isfinite(accuracy) and accuracy >= t.target:
+        return None
+    return Failure(f"{t.steps} steps of gradient descent with your gradients (rate {t.rate:g}, batches of {t.batch}) "
+                   f"reach {accuracy:.1%} accuracy on the held-out examples; the target is {t.target:.0%} (the right "
+                   f"gradients reach {expected.training_accuracy:.1%}): see the gradient checks", "training")
+
+
 def _gradient_outcomes(model: Model, student: Student, runs: list[CaseRun], output_outcomes: list[Outcome],
                        forward_ok: bool, p: str) -> list[Outcome]:
     outcomes = [_gradient_failure(model, r, p, output_ok=o is None) for r, o in zip(runs, output_outcomes)]
@@ -327,6 +350,9 @@ def grade_model(model: Model, student: Student, expected: ModelExpected) -> list
     if model.descent:
         descent = Failure(autodiff_message(banned), "autodiff") if banned else _descent_failure(model, student, expected)
         verdicts.append(verdict(model.name, checks["gradient descent lowers the loss"], [descent]))
+    if model.training:
+        training = Failure(autodiff_message(banned), "autodiff") if banned else _training_failure(model, student, expected)
+        verdicts.append(verdict(model.name, checks[model.training.check_name], [training]))
     for h in model.helpers:
         value, derivative = helpers[h.name]
         verdicts.append(verdict(model.name, checks[h.name], [value]))
