@@ -189,20 +189,32 @@ def output_shape_cause(actual: np.ndarray, expected: np.ndarray, sizes: Sizes, v
 
 # --- values ------------------------------------------------------------------------------
 
+def _symbol(factor: Fraction, base: str) -> str:
+    """"2", "m", "2*m", "1/m", "-1/2/m": a ratio named the same whatever m is."""
+    if not base:
+        return str(factor)
+    if abs(factor) == 1:
+        return ("-" if factor < 0 else "") + ("m" if base == "m" else "1/m")
+    return f"{factor}*m" if base == "m" else f"{factor}/m"
+
+
 def _ratio_candidates(sizes: Sizes, vocab: Vocabulary) -> dict[float, Cause]:
+    """Known factors, by value for these sizes; ids name them by symbol ("ratio:1/2",
+    "ratio:m", "ratio:2/m"), so that one mistake has one id on every case."""
     m = sizes[vocab.batch]
     factors = {**_GENERIC_FACTORS, **vocab.factors}
     base = {
-        Fraction(1): "",
-        Fraction(m): f"m = {m} times too large: the loss is a mean over the m examples, so divide by m",
-        Fraction(1, m): f"1/m = 1/{m} of the right value: the 1/m of the mean is applied twice",
+        "": (Fraction(1), ""),
+        "m": (Fraction(m), f"m = {m} times too large: the loss is a mean over the m examples, so divide by m"),
+        "/m": (Fraction(1, m), f"1/m = 1/{m} of the right value: the 1/m of the mean is applied twice"),
     }
     out: dict[float, Cause] = {}
     for fc, fdesc in [(Fraction(1), ""), *factors.items()]:
-        for bc, bdesc in base.items():
+        for symbol, (bc, bdesc) in base.items():
             c = fc * bc
-            if c != 1:
-                out.setdefault(float(c), Cause(f"ratio:{c}", "; ".join(t for t in (fdesc, bdesc) if t)))
+            if c == 1:
+                continue
+            out.setdefault(float(c), Cause(f"ratio:{_symbol(fc, symbol)}", "; ".join(t for t in (fdesc, bdesc) if t)))
     others = [r for r in vocab.sizes if r.name != vocab.batch]
     for role in others:
         size = sizes.get(role.name)
@@ -259,10 +271,10 @@ def nonfinite_cause(actual: np.ndarray, hint: str = "") -> Cause | None:
 
 
 def mutant_cause(actual: np.ndarray, mutants: list[tuple[str, str, np.ndarray]], tol: Tolerance) -> Cause | None:
-    """`mutants`: (mistake id, its wording, the array it produces)."""
-    for mistake, text, wrong in mutants:
+    """`mutants`: (cause id, its wording, the array the known mistake produces)."""
+    for cause, text, wrong in mutants:
         if _close(actual, wrong, tol):
-            return Cause(f"mutant:{mistake}", text)
+            return Cause(cause, text)
     return None
 
 

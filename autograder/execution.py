@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from autograder import cells
-from autograder.policy import AUTODIFF_MODULES, autodiff_imports
+from autograder.policy import unavailable
 from autograder.values import Tracker, encode, unpack
 
 OUTPUT_CAP = 4000  # characters of the student's prints kept for the report
@@ -39,7 +39,7 @@ MODES = ("module", "cell", "definitions")
 class CallError(Exception):
     """A student function could not produce a result. `kind` drives scoring and wording."""
 
-    kind: str  # missing | not_implemented | exception | bad_return | timeout | crash | load | skipped
+    kind: str  # missing | not_run | not_implemented | exception | bad_return | timeout | crash | load | skipped
     message: str
 
     def __str__(self) -> str:
@@ -97,6 +97,16 @@ def short_traceback(exc: BaseException, places: dict[str, int | None]) -> str:
     return "\n".join([*lines, head]) if lines else head
 
 
+def _defined_names(code: str) -> list[str]:
+    """Top-level `def name(` lines of code that does not parse (a plain line scan)."""
+    names = []
+    for line in code.splitlines():
+        if line.startswith(("def ", "async def ")):
+            head = line.split("def ", 1)[1]
+            names.append(head.split("(", 1)[0].strip())
+    return names
+
+
 class _Capture(io.StringIO):
     def write(self, s: str) -> int:
         if self.tell() < OUTPUT_CAP:
@@ -143,7 +153,8 @@ class StudentCode:
         self.places = places  # file name -> notebook cell number (None: a .py file)
         self.load_error = load_error
         self.output = _Capture()
-        self.autodiff_seen: set[str] = set()
+        # function name -> why the cell that would define it did not run (a syntax error)
+        self.not_run: dict[str, str] = {}
         self.catch: type[BaseException] = Exception  # what a call may raise without stopping the caller
 
     @classmethod
@@ -176,7 +187,6 @@ class StudentCode:
                 source = cells.strip_magics(source)
             if chunk.mode == "definitions":
                 source = cells.definitions_only(source)
-            self.autodiff_seen.update(autodiff_imports(source))
             linecache.cache[chunk.filename] = (len(source), None, source.splitlines(keepends=True), chunk.filename)
             compiled = compile(source, chunk.filename, "exec", dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -198,26 +208,22 @@ class StudentCode:
         else:
             what = "it is not valid Python" if isinstance(exc, SyntaxError) else f"{type(exc).__name__}"
             self.output.write(f"cell {chunk.cell} was not run: {what}:\n{detail}\n")
+            for name in _defined_names(chunk.code):
+                self.not_run.setdefault(name, f"cell {chunk.cell}, which defines it, was not run: {what}:\n{detail}")
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
-        before = [m for m in AUTODIFF_MODULES if m in sys.modules]
-        try:
-            with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    yield
-        finally:
-            # Only imports made while student code runs count (the grader may import torch itself).
-            self.autodiff_seen.update(m for m in AUTODIFF_MODULES if m in sys.modules and m not in before)
-
-    def autodiff_modules_loaded(self) -> list[str]:
-        return sorted(self.autodiff_seen)
+        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
+            with warnings.catch_warnings(), np.errstate(all="ignore"), unavailable(self.namespace):
+                warnings.simplefilter("ignore")
+                yield
 
     def _function(self, name: str) -> Callable[..., Any]:
         if self.load_error is not None:
             raise self.load_error
         fn = self.namespace.get(name)
+        if fn is None and name in self.not_run:
+            raise CallError("not_run", f"`{name}` is not defined: {self.not_run[name]}")
         if fn is None:
             raise CallError("missing", f"`{name}` is not defined")
         if not callable(fn):

@@ -13,7 +13,9 @@ import numpy as np
 from autograder import diagnosis
 from autograder.compare import compare
 from autograder.diagnosis import Cause
+from autograder.policy import uses_autodiff
 from autograder.spec import Check, Tolerance
+from autograder.student import CallError
 from autograder.verdicts import Verdict
 
 
@@ -23,7 +25,26 @@ class Failure:
     cause: str | None = None
 
 
-Outcome = Failure | None  # None: the check passed on that case
+@dataclass(frozen=True)
+class Credit:
+    """Passed by policy rather than by value: a mistake already charged elsewhere (error
+    carried forward). The note says so."""
+
+    note: str
+
+
+Outcome = Failure | Credit | None  # None: the check passed on that case
+
+
+AUTODIFF_NOTE = ("the backward pass is derived by hand: autodiff libraries are not available while your functions run "
+                 "(importing one costs nothing; using one costs the checks of the function that uses it)")
+
+
+def call_failure(err: CallError) -> Failure:
+    """A student call that did not return: its message, and what kind of failure it was."""
+    if uses_autodiff(err.message):
+        return Failure(f"{err.message}\n  {AUTODIFF_NOTE}", "autodiff")
+    return Failure(err.message, err.kind.replace("_", "-"))
 
 
 def failure(header: str, cause: Cause | None, actual: np.ndarray | None, expected: np.ndarray | None,
@@ -42,7 +63,9 @@ def failure(header: str, cause: Cause | None, actual: np.ndarray | None, expecte
 
 
 def verdict(exercise: str, check: Check, outcomes: list[Outcome]) -> Verdict:
-    first = next((o for o in outcomes if o is not None), None)
-    if first is None:
-        return Verdict(exercise, check.name, check.group, check.points, check.points, True, "passed")
-    return Verdict(exercise, check.name, check.group, 0.0, check.points, False, first.message, first.cause)
+    first = next((o for o in outcomes if isinstance(o, Failure)), None)
+    if first is not None:
+        return Verdict(exercise, check.name, check.group, 0.0, check.points, False, first.message, first.cause)
+    credit = next((o for o in outcomes if isinstance(o, Credit)), None)
+    message, cause = (credit.note, "carried-forward") if credit else ("passed", None)
+    return Verdict(exercise, check.name, check.group, check.points, check.points, True, message, cause)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import types
 import warnings
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,7 +24,6 @@ from autograder import course, report_text
 from autograder.checks import grade_exercise
 from autograder.execution import StudentCode
 from autograder.expected import GraderError, Oracles
-from autograder.policy import AUTODIFF_MODULES, autodiff_imports
 from autograder.reference import reference_student
 from autograder.student import InProcessStudent
 from autograder.verdicts import ExerciseResult, SubmissionResult
@@ -45,30 +43,11 @@ class _KernelCode(StudentCode):
         return super().call(name, args)
 
 
-def _autodiff_in_kernel(namespace: dict[str, Any]) -> list[str]:
-    """Autodiff libraries the student's cells import (IPython keeps every executed cell in
-    `In`) or hold in their namespace. Run-time detection cannot work here: the checks
-    themselves import torch."""
-    found: set[str] = set()
-    for cell in namespace.get("In", ()) or ():
-        if isinstance(cell, str):
-            found.update(autodiff_imports(cell))
-    for value in list(namespace.values()):
-        name = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
-        if isinstance(name, str) and name.split(".")[0] in AUTODIFF_MODULES:
-            found.add(name.split(".")[0])
-    return sorted(found)
-
-
 class NotebookStudent(InProcessStudent):
     """The grader's Student interface on a live namespace (the notebook's globals())."""
 
     def __init__(self, namespace: dict[str, Any]) -> None:  # noqa: D107 - no source to run
         self.code = _KernelCode(namespace, {})
-        self.static_autodiff = _autodiff_in_kernel(namespace)
-
-    def autodiff_modules(self) -> list[str]:
-        return sorted(set(self.static_autodiff) | set(self.code.autodiff_modules_loaded()))
 
 
 def find_reference(assignment: str, start: Path | None = None) -> Path:

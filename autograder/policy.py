@@ -1,46 +1,60 @@
-"""The autodiff policy: a backward pass must be derived by hand.
+"""The autodiff policy: a backward pass is derived by hand, so autodiff libraries are not
+available while a student's functions run. Importing one costs nothing; *using* one fails
+where it is used, with a message naming the library, and that call's checks are lost.
 
-Static detection on the source (imports, importlib.import_module, __import__ with a literal
-name); the sandboxed child adds a run-time check of sys.modules, which also catches names
-built at run time.
+In the sandbox the packages themselves are replaced by a stand-in (sandbox.py mounts
+autograder/unavailable over them). Where student code runs beside the real packages (a
+notebook's kernel, `--no-sandbox`), `unavailable()` puts the same stand-ins in place for
+the duration of each call, in `sys.modules` and in the student's own namespace, so the
+notebook's checks and the course's grader agree.
 """
 from __future__ import annotations
 
-import ast
+import contextlib
+import sys
+import types
+from typing import Any, Iterator
 
-from autograder import pyparse
+from autograder.unavailable import AutodiffUnavailable, Finder, Placeholder, StandIn
 
 AUTODIFF_MODULES = ("torch", "jax", "jaxlib", "autograd", "tensorflow")
-_IMPORT_CALLS = {"import_module", "__import__"}
+UNAVAILABLE = AutodiffUnavailable.__name__  # the stand-ins' exception, as tracebacks name it
 
 
-def _top(name: str) -> str:
-    return name.split(".")[0]
+def _library(value: Any) -> str | None:
+    """The autodiff library a module or an object imported from one belongs to."""
+    name = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+    if isinstance(name, str) and name.split(".")[0] in AUTODIFF_MODULES:
+        return name
+    return None
 
 
-def autodiff_imports(source: str) -> list[str]:
+@contextlib.contextmanager
+def unavailable(namespace: dict[str, Any]) -> Iterator[None]:
+    """While the block runs, autodiff libraries are stand-ins: in sys.modules (an import,
+    even through __import__) and in `namespace` (names the student's code bound earlier)."""
+    modules = {k: v for k, v in sys.modules.items() if k.split(".")[0] in AUTODIFF_MODULES}
+    bound = {k: v for k, v in list(namespace.items()) if _library(v)}
+    for key in [*modules, *AUTODIFF_MODULES]:
+        sys.modules[key] = StandIn(key)
+    for key, value in bound.items():
+        library = _library(value)
+        namespace[key] = StandIn(library) if isinstance(value, types.ModuleType) else \
+            Placeholder(f"{library}.{getattr(value, '__name__', key)}")
+    finder = Finder(AUTODIFF_MODULES)
+    sys.meta_path.insert(0, finder)
     try:
-        tree = pyparse.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(_top(a.name) for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(_top(node.module))
-        elif isinstance(node, ast.Call):
-            fn = node.func
-            name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
-            if name in _IMPORT_CALLS and node.args and isinstance(node.args[0], ast.Constant):
-                if isinstance(node.args[0].value, str):
-                    found.add(_top(node.args[0].value))
-    return sorted(found & set(AUTODIFF_MODULES))
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        for key in [k for k in sys.modules if k.split(".")[0] in AUTODIFF_MODULES and k not in modules]:
+            del sys.modules[key]  # stand-ins of libraries that were never really imported
+        sys.modules.update(modules)
+        for key, value in bound.items():
+            if key in namespace:
+                namespace[key] = value
 
 
-def autodiff_message(modules: list[str]) -> str:
-    names = ", ".join(modules)
-    return (
-        f"your code uses {names}: the backward pass must be derived by hand, so the gradient "
-        "checks get no credit (the forward checks still count)"
-    )
+def uses_autodiff(message: str) -> bool:
+    """Did a call fail because it used an autodiff library (its message holds the stand-in's)?"""
+    return UNAVAILABLE in message

@@ -44,7 +44,6 @@ BOOT = "import sys; sys.path.insert(0, {path!r}); from autograder.worker import 
 # drop each child to its own uid (CHILD_UIDS), kill that child's processes and wipe what it wrote.
 ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
 CHILD_UIDS = range(64000, 65000)  # unprivileged uids with no files on the host
-CHILD_ERROR_KINDS = {"missing", "not_implemented", "exception", "bad_return", "load"}
 
 
 class SandboxUnavailable(Exception):
@@ -583,7 +582,7 @@ class SandboxedStudent:
             self._charge(start, header.get("seconds"))
 
     def _query(self, header: dict[str, Any]) -> dict[str, Any] | None:
-        """has/autodiff/output: bookkeeping calls; a failure there is not a student's check."""
+        """has/output: bookkeeping calls; a failure there is not a student's check."""
         try:
             if self.child is None:
                 self._start_child()
@@ -595,11 +594,6 @@ class SandboxedStudent:
     def has(self, name: str) -> bool:
         response = self._query({"op": "has", "name": name})
         return bool(response and response.get("value") is True)
-
-    def autodiff_modules(self) -> list[str]:
-        response = self._query({"op": "autodiff"})
-        modules = response.get("modules") if response else None
-        return sorted({m for m in modules if m in AUTODIFF_MODULES}) if isinstance(modules, list) else []
 
     def output(self) -> str:
         response = self._query({"op": "output"})  # None after a load failure: nothing to ask

@@ -107,11 +107,15 @@ class Group:
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known mistake: its public wording (which must not give the answer away). The
-    instructors' reference/<assignment>/ holds the known-wrong code under the same id."""
+    """A known mistake: its public wording (which must not give the answer away), and where
+    its wrong values come from: `torch`, a public torch formulation of the forward whose
+    autograd gives them (a wrong forward, or a wrong *local* derivative rule: no backward
+    is written out), so that a student's machine names it too; or the instructors'
+    reference/<assignment>/, which holds known-wrong code under the same id."""
 
     id: str
     text: str
+    torch: Callable[..., Any] | None = None
 
 
 class Exercise(Protocol):

@@ -41,7 +41,6 @@ Outcome = Reply | CallError
 class Student(Protocol):
     def run(self, calls: list[Call]) -> list[Outcome]: ...
     def has(self, name: str) -> bool: ...
-    def autodiff_modules(self) -> list[str]: ...
     def output(self) -> str: ...
 
 
@@ -85,7 +84,7 @@ class Batch:
 
 MESSAGE_CAP = 1500
 # Errors the student side may report; "timeout" and "crash" are the grader's own findings.
-STUDENT_ERROR_KINDS = {"missing", "not_implemented", "exception", "bad_return", "load", "skipped"}
+STUDENT_ERROR_KINDS = {"missing", "not_run", "not_implemented", "exception", "bad_return", "load", "skipped"}
 
 
 class InProcessStudent:
@@ -106,9 +105,6 @@ class InProcessStudent:
     def has(self, name: str) -> bool:
         return self.code.has(name)
 
-    def autodiff_modules(self) -> list[str]:
-        return self.code.autodiff_modules_loaded()
-
     def output(self) -> str:
         return self.code.output.getvalue()
 
@@ -124,9 +120,6 @@ class UnloadableStudent:
 
     def has(self, name: str) -> bool:
         return False
-
-    def autodiff_modules(self) -> list[str]:
-        return []
 
     def output(self) -> str:
         return ""

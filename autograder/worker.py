@@ -332,8 +332,6 @@ def _handle(code: StudentCode, header: dict[str, Any], blobs: list[bytes], resp_
             write_frame(resp_fd, response, out)
     elif op == "has":
         write_frame(resp_fd, {"ok": True, "value": code.has(header["name"])})
-    elif op == "autodiff":
-        write_frame(resp_fd, {"ok": True, "modules": code.autodiff_modules_loaded()})
     elif op == "output":
         write_frame(resp_fd, {"ok": True, "text": code.output.getvalue() + _low_level_output()})
     else:

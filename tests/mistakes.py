@@ -8,14 +8,17 @@ Shared by test_mistakes.py (instructor oracles) and test_messages_student_side.p
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 BASE = (Path(__file__).parent / "submissions" / "base.py").read_text()
 
 FWD = ("forward: y_hat", "forward: loss")
 TWO_LAYER_GRADS = ("gradient: W1", "gradient: b1", "gradient: w2", "gradient: b2")
-DESCENT = "gradient descent lowers the loss"
+DESCENT = "gradient descent path"
+# Error carried forward (the course's policy, autograder/kinds/carry_forward.py): a gradient right
+# for the student's own (wrong) forward passes with this note.
+CARRIED_OWN = "error carried forward"
 ALL_LIN = (*TWO_LAYER_GRADS, DESCENT)
 
 
@@ -60,8 +63,16 @@ class Mistake:
     # Phrases that must NOT appear in the named check's message (e.g. a traceback wall).
     absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    # Checks the mistake affects that error carried forward credits (one root mistake costs once).
+    carried: tuple[str, ...] = ()
+
     @property
     def failing(self) -> set[str]:
+        """What loses points (carried-forward checks pass, with a note)."""
+        return {f"{self.exercise}: {c}" for c in self.fails if c not in self.carried}
+
+    @property
+    def failing_without_carry_forward(self) -> set[str]:
         return {f"{self.exercise}: {c}" for c in self.fails}
 
 
@@ -98,13 +109,13 @@ MISTAKES: list[Mistake] = [
     Mistake("missing_factor_2", lin(dy="(y_hat - y) / m"), "two_layer_linear", ALL_LIN,
             {"gradient: W1": ("half the right value", "your forward is right, so the mistake is in the backward pass")}),
     Mistake("factor_2_twice", lin(dy="4 * (y_hat - y) / m"), "two_layer_linear", ALL_LIN,
-            {"gradient: b2": ("twice the right value",)}),
+            {"gradient: W1": ("twice the right value", "the same mistake explains")}),
     Mistake("missing_1_over_m", lin(dy="2 * (y_hat - y)"), "two_layer_linear", ALL_LIN,
             {"gradient: W1": ("m = 7 times too large",)}),
     Mistake("1_over_m_twice", lin(dy="2 * (y_hat - y) / m / m"), "two_layer_linear", ALL_LIN,
-            {"gradient: w2": ("1/m = 1/7 of the right value",)}),
+            {"gradient: W1": ("1/m = 1/7 of the right value",)}),
     Mistake("wrong_sign", lin(dy="2 * (y - y_hat) / m"), "two_layer_linear", ALL_LIN,
-            {"gradient: b1": ("wrong sign",)}),
+            {"gradient: W1": ("wrong sign",)}),
     # --- transposes and shapes -------------------------------------------------------------
     Mistake("dW1_transposed", lin(W1="X @ dZ.T"), "two_layer_linear", ("gradient: W1", DESCENT),
             {"gradient: W1": ("transposed", "its transpose is right")}),
@@ -122,7 +133,7 @@ MISTAKES: list[Mistake] = [
     Mistake("sigmoid_derivative_missing", mlp(dZ="params[\"w2\"].T @ dy"), "sigmoid_mlp",
             ("gradient: W1", "gradient: b1", DESCENT), {"gradient: W1": ("sigmoid derivative is missing",)}),
     Mistake("sigmoid_derivative_of_Z", mlp(dZ="(params[\"w2\"].T @ dy) * Z * (1 - Z)"), "sigmoid_mlp",
-            ("gradient: W1", "gradient: b1", DESCENT), {"gradient: b1": ("wrong tensor", "not Z * (1 - Z)")}),
+            ("gradient: W1", "gradient: b1", DESCENT), {"gradient: W1": ("wrong tensor", "not Z * (1 - Z)")}),
     Mistake("sigmoid_applied_twice", mlp(dZ="(params[\"w2\"].T @ dy) * sigmoid(A) * (1 - sigmoid(A))"),
             "sigmoid_mlp", ("gradient: W1", "gradient: b1", DESCENT), {"gradient: W1": ("applies the sigmoid twice",)}),
     Mistake("dw2_uses_Z", mlp(w2="dy @ Z.T"), "sigmoid_mlp", ("gradient: w2", DESCENT),
@@ -138,7 +149,7 @@ def univariate_forward(params, X, y):
     return y_hat, loss, (X, y, y_hat)
 '''), "univariate", (*FWD, "gradient: w", "gradient: b", DESCENT),
         {"forward: y_hat": ("the bias b is missing from y_hat",),
-         "gradient: w": ("consistent with your own forward", "your forward is wrong")}),
+         "gradient: w": (CARRIED_OWN,)}),
     Mistake("forgot_b1", patched('''
 def two_layer_linear_forward(params, X, y):
     Z = params["W1"] @ X
@@ -148,8 +159,8 @@ def two_layer_linear_forward(params, X, y):
 '''), "two_layer_linear", (*FWD, *TWO_LAYER_GRADS, DESCENT),
         {"forward: y_hat": ("the bias b1 is missing",),
          "forward: loss": ("right MSE of your y_hat",),
-         "gradient: W1": ("consistent with your own forward", "your forward is wrong"),
-         "gradient: w2": ("consistent with your own forward",),
+         "gradient: W1": (CARRIED_OWN,),
+         "gradient: w2": (CARRIED_OWN,),
          "gradient: b1": ("your forward does not depend on b1",)}),
     Mistake("forgot_b2", patched('''
 def sigmoid_mlp_forward(params, X, y):
@@ -160,7 +171,7 @@ def sigmoid_mlp_forward(params, X, y):
     return y_hat, loss, (X, y, Z, A, y_hat)
 '''), "sigmoid_mlp", (*FWD, *TWO_LAYER_GRADS, DESCENT),
         {"forward: y_hat": ("the bias b2 is missing",),
-         "gradient: W1": ("consistent with your own forward",),
+         "gradient: W1": (CARRIED_OWN,),
          "gradient: b2": ("your forward does not depend on b2",)}),
     # --- the loss ------------------------------------------------------------------------
     Mistake("loss_sum_not_mean", patched('''
@@ -170,7 +181,7 @@ def multivariate_forward(params, X, y):
     return y_hat, loss, (X, y, y_hat)
 '''), "multivariate", ("forward: loss", DESCENT),
         {"forward: loss": ("m times the MSE", "sum of squares instead of their mean"),
-         DESCENT: ("your loss is wrong",)}),
+         DESCENT: ("not charged again",)}),
     Mistake("loss_extra_half", patched('''
 def two_layer_linear_forward(params, X, y):
     Z = params["W1"] @ X + params["b1"]
@@ -277,7 +288,7 @@ def two_layer_linear_backward(params, cache):
     dy = 2 * (y_hat - y) / m
     dZ = params["w2"] @ dy
     return {"W1": dZ @ X.T, "b1": np.sum(dZ, axis=1, keepdims=True), "w2": dy @ Z.T, "b2": float(np.sum(dy))}
-'''), "two_layer_linear", (*TWO_LAYER_GRADS, "inputs not modified", DESCENT),
+'''), "two_layer_linear", (*TWO_LAYER_GRADS, DESCENT),
         {"gradient: W1": ("raised an error", "in two_layer_linear_backward: dZ = params[\"w2\"] @ dy", "ValueError")},
         absent={"gradient: W1": ("Traceback", "autograder", "File \"")}),
     Mistake("m1_squeeze_raises", patched('''
@@ -316,7 +327,7 @@ def univariate_backward(params, cache):
     return {"w": float(np.sum(dy)), "b": float(np.sum(dy))}
 '''), "univariate", ("gradient: w", DESCENT), {"gradient: w": ("missing the factor x",)}),
     Mistake("sigmoid_derivative_one_minus_A_only", mlp(dZ="(params[\"w2\"].T @ dy) * (1 - A)"), "sigmoid_mlp",
-            ("gradient: W1", "gradient: b1", DESCENT), {"gradient: b1": ("not (1 - A) alone",)}),
+            ("gradient: W1", "gradient: b1", DESCENT), {"gradient: W1": ("not (1 - A) alone",)}),
     Mistake("no_sigmoid_in_forward", patched('''
 def sigmoid_mlp_forward(params, X, y):
     Z = params["W1"] @ X + params["b1"]
@@ -325,7 +336,7 @@ def sigmoid_mlp_forward(params, X, y):
     loss = float(np.mean((y_hat - y) ** 2))
     return y_hat, loss, (X, y, Z, A, y_hat)
 '''), "sigmoid_mlp", (*FWD, *TWO_LAYER_GRADS, DESCENT),
-        {"forward: y_hat": ("the sigmoid is missing",), "gradient: w2": ("consistent with your own forward",)}),
+        {"forward: y_hat": ("the sigmoid is missing",), "gradient: w2": (CARRIED_OWN,)}),
     Mistake("sigmoid_sign_flipped", patched('''
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(z))
@@ -339,7 +350,7 @@ def two_layer_linear_forward(params, X, y):
     y_hat = params["w2"] @ Z + params["b1"]
     loss = float(np.mean((y_hat - y) ** 2))
     return y_hat, loss, (X, y, Z, y_hat)
-'''), "two_layer_linear", (*FWD, *TWO_LAYER_GRADS, "inputs not modified", DESCENT),
+'''), "two_layer_linear", (*FWD, *TWO_LAYER_GRADS, DESCENT),
         {"forward: y_hat": ("k = 3 rows", "such as b1"), "forward: loss": ("right MSE of your y_hat",),
          "gradient: W1": ("raised an error", "your y_hat is wrong too")}),
 ]
@@ -360,3 +371,44 @@ def sigmoid_mlp_backward(params, cache):
     ("syntax_error", replaced("    dy = 2 * (y_hat - y) / m\n    dA = params[\"w2\"].T @ dy\n",
                               "    dy = 2 * (y_hat - y) / m\n    dA = params[\"w2\"].T @ dy)\n")),
 ]
+
+
+# What error carried forward credits, per mistake (each is among the checks the mistake affects).
+CARRIED = {
+    'missing_factor_2': ('gradient descent path', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
+    'factor_2_twice': ('gradient descent path', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
+    'missing_1_over_m': ('gradient descent path', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
+    '1_over_m_twice': ('gradient descent path', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
+    'wrong_sign': ('gradient descent path', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
+    'dW1_transposed': ('gradient descent path',),
+    'dw2_transposed': ('gradient descent path',),
+    'db1_no_keepdims': ('gradient descent path',),
+    'db1_not_summed': ('gradient descent path',),
+    'db1_wrong_axis': ('gradient descent path',),
+    'db2_not_summed': ('gradient descent path',),
+    'sigmoid_derivative_missing': ('gradient descent path', 'gradient: b1'),
+    'sigmoid_derivative_of_Z': ('gradient descent path', 'gradient: b1'),
+    'sigmoid_applied_twice': ('gradient descent path', 'gradient: b1'),
+    'dw2_uses_Z': ('gradient descent path',),
+    'forgot_b': ('gradient descent path', 'gradient: w'),
+    'forgot_b1': ('gradient descent path', 'gradient: W1', 'gradient: b2', 'gradient: w2'),
+    'forgot_b2': ('gradient descent path', 'gradient: W1', 'gradient: b1', 'gradient: w2'),
+    'loss_sum_not_mean': ('gradient descent path',),
+    'loss_extra_half': ('gradient descent path',),
+    'loss_rmse': ('gradient descent path',),
+    'loss_mae': ('gradient descent path',),
+    'float16_forward': ('gradient descent path',),
+    'nan': ('gradient descent path',),
+    'X_mutated_in_forward': ('gradient descent path', 'gradient: W1', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
+    'wrong_keys': ('gradient descent path',),
+    'm_is_n': ('gradient descent path',),
+    'dw2_uses_X': ('gradient descent path',),
+    'db1_mean': ('gradient descent path',),
+    'no_w2_in_chain': ('gradient descent path',),  # named by the reference only: charged on each gradient
+    'uni_dw_without_x': ('gradient descent path',),
+    'sigmoid_derivative_one_minus_A_only': ('gradient descent path', 'gradient: b1'),
+    'no_sigmoid_in_forward': ('gradient descent path', 'gradient: b2', 'gradient: w2'),
+    'sigmoid_sign_flipped': ('gradient descent path', 'gradient: b2', 'gradient: w2'),
+    'sigmoid_derivative_sign': ('gradient descent path', 'gradient: b1'),
+}
+MISTAKES = [replace(m, carried=CARRIED.get(m.id, ())) for m in MISTAKES]

@@ -46,7 +46,7 @@ def test_magics_and_shell_lines_are_not_run_and_line_numbers_survive(tmp_path, o
     # `boom = ...` is the 8th line of the cell: 5 IPython lines, the def, the m = ... line.
     assert f"cell {number}, line 8, in univariate_backward: boom = cache[\"nope\"]" in msg
     assert "KeyError: 'nope'" in msg
-    assert result.score == 29 - 4  # only univariate's backward group is lost
+    assert result.score == 29 - 3  # the backward raises: its gradients and the descent path, not its inputs
     assert "pip" not in result.student_output
 
 
@@ -78,8 +78,11 @@ def test_a_syntax_error_costs_its_cell_not_the_notebook(tmp_path, oracles):
     broken["source"] += "\n\ndef oops(:\n    pass\n"
     result = nbs.grade(nbs.write(nb, tmp_path / "backprop.ipynb"), oracles)
     number = nb["cells"].index(broken) + 1
-    assert result.score == 29 - 4
-    assert "`multivariate_backward` is not defined" in nbs.message(result, "multivariate: gradient: w")
+    assert result.score == 29 - 3  # the backward never ran: its gradients and the descent path
+    message = nbs.message(result, "multivariate: gradient: w")
+    assert f"`multivariate_backward` is not defined: cell {number}, which defines it, was not run: it is not valid Python" \
+        in message
+    assert "def oops(:" in message
     assert f"cell {number} was not run: it is not valid Python" in result.student_output
     assert "def oops(:" in result.student_output
 

@@ -19,9 +19,9 @@ NAMED_WITHOUT_REFERENCE = {
     "db1_wrong_axis": ("gradient: b1", ("wrong axis",)),
     "db2_not_summed": ("gradient: b2", ("not summed over the batch",)),
     "missing_factor_2": ("gradient: W1", ("half the right value",)),
-    "factor_2_twice": ("gradient: b1", ("twice the right value",)),
-    "missing_1_over_m": ("gradient: w2", ("m = 7 times too large",)),
-    "1_over_m_twice": ("gradient: b2", ("1/m = 1/7",)),
+    "factor_2_twice": ("gradient: W1", ("twice the right value",)),
+    "missing_1_over_m": ("gradient: W1", ("m = 7 times too large",)),
+    "1_over_m_twice": ("gradient: W1", ("1/m = 1/7",)),
     "m_is_n": ("gradient: W1", ("m/n = 7/4",)),
     "wrong_sign": ("gradient: W1", ("wrong sign",)),
     "nan": ("gradient: w", ("NaN",)),
@@ -31,7 +31,7 @@ NAMED_WITHOUT_REFERENCE = {
     "loss_extra_half": ("forward: loss", ("half the MSE",)),
     "m1_squeeze_y_hat": ("forward: y_hat", ("m=1", "np.squeeze")),
     "m1_squeeze_raises": ("gradient: w", ("m=1", "np.squeeze")),
-    "forgot_b1": ("gradient: W1", ("consistent with your own forward",)),
+    "forgot_b1": ("gradient: b1", ("your forward does not depend on b1",)),
     "X_mutated_in_forward": ("inputs not modified", ("modifies its input X",)),
 }
 

@@ -17,7 +17,7 @@ import numpy as np
 from autograder import diagnosis, torch_oracle
 from autograder.compare import compare, relative_error
 from autograder.diagnosis import Cause
-from autograder.feedback import Failure, Outcome, failure
+from autograder.feedback import Failure, Outcome, call_failure, failure
 from autograder.secret import CourseSecret
 from autograder.spec import Check, Group, Mistake, Tolerance, rng_for
 from autograder.student import Call, CallError, Reply, Student
@@ -135,14 +135,14 @@ def _derivative_mutants(f: Elementwise, reference: Student | None, z: np.ndarray
     found = []
     for m, outcome in zip(f.derivative_mistakes, reference.run(calls)):
         if isinstance(outcome, Reply) and isinstance(outcome.result, Array):
-            found.append((m.id, m.text, outcome.result.value))
+            found.append((f"mutant:{m.id}", m.text, outcome.result.value))
     return tuple(found)
 
 
 def _values_failure(fn: str, outcome: Any, z: np.ndarray, right: np.ndarray, error32: np.ndarray, tol: Tolerance,
                     what: str, cause_of: Callable[[np.ndarray], Cause | None], hint: str = "") -> Outcome:
     if isinstance(outcome, CallError):
-        return Failure(outcome.message)
+        return call_failure(outcome)
     if isinstance(outcome.result, Bad):
         return Failure(f"`{fn}` returns something that is not an array of numbers: {outcome.result.message}")
     actual = outcome.result.value
@@ -165,7 +165,7 @@ def check_function(f: Elementwise, student: Student, expected: list[Expected]) -
     values, derivatives = outcomes[:len(expected)], outcomes[len(expected):]
 
     def value_cause(e: Expected) -> Callable[[np.ndarray], Cause | None]:
-        known = [(m.id, m.text, m.wrong(e.z, e.value)) for m in f.mistakes]
+        known = [(f"known:{m.id}", m.text, m.wrong(e.z, e.value)) for m in f.mistakes]
         return lambda actual: diagnosis.mutant_cause(actual, known, f.tolerance)
 
     value = next((o for o in (_values_failure(f.name, out, e.z, e.value, e.value_float32_error, f.tolerance,

@@ -31,6 +31,7 @@ ORACLE_AGREEMENT = 1e-7  # normwise, between exact oracles; the grading toleranc
 # the gradient: a small gradient of a large loss is known only to that absolute precision.
 FD_AGREEMENT, FD_NOISE = 1e-6, 1e-9
 DESCENT_STEPS = 8
+DESCENT_CHECK = "gradient descent path"  # the losses along DESCENT_STEPS steps, from the diagnosis case
 # The first rate at which the right gradients lower the loss at every step of the case
 # (random graded cases can be steep enough for 0.05 to diverge).
 DESCENT_RATES = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
@@ -112,6 +113,7 @@ class Model:
     output_shape: str = "(1, m)"
     y_shape: str = "(1, m)"
     training: Training | None = None
+    carry_forward: bool = True  # the course's policy: one root mistake costs once (carry_forward.py)
     output_nonfinite: str = ""  # where an inf or NaN output comes from (e.g. exp overflowing)
 
     @property
@@ -184,7 +186,7 @@ class Model:
         checks += [Check(f"gradient: {name}", "backward", p.per_gradient) for name in self.param_names]
         checks.append(Check("inputs not modified", "backward", p.no_mutation))
         if self.descent:
-            checks.append(Check("gradient descent lowers the loss", "backward", p.descent))
+            checks.append(Check(DESCENT_CHECK, "backward", p.descent))
         if self.training:
             checks.append(Check(self.training.check_name, "training", self.training.points))
         checks += [c for h in self.helpers for c in h.checks()]
@@ -232,7 +234,7 @@ class Case:
 
 @dataclass(frozen=True)
 class MutantValues:
-    id: str
+    cause: str  # "known:<id>" (public, the declaration's torch form) or "mutant:<id>" (the reference's)
     text: str
     output: np.ndarray | None
     loss: float | None
@@ -317,24 +319,39 @@ def case_expected(model: Model, case: Case, reference: Student | None) -> CaseEx
             _agree(name, g[p], grads[p], abs(loss), f"{model.name} {p} at {case.sizes}")
     errors = {"output": np.abs(output32 - t_output), "loss": np.abs(np.asarray(loss32 - t_loss))}
     errors |= {p: np.abs(grads32[p] - g) for p, g in t_grads.items()}
+    known = public_variants(model, case, t_output, t_loss)
     return CaseExpected(case, np.asarray(output, float), float(loss), grads, oracles, errors,
-                        mutant_values(model, case, reference))
+                        known + mutant_values(model, case, reference))
+
+
+def public_variants(model: Model, case: Case, output: np.ndarray, loss: float) -> tuple[MutantValues, ...]:
+    """The known mistakes with a torch form: a wrong forward (its output or loss differs)
+    or a wrong local derivative (same forward, other gradients)."""
+    found = []
+    for m in (m for m in model.mistakes if m.torch is not None):
+        v_output, v_loss, v_grads = torch_oracle.forward_and_gradients(m.torch, case.params, case.X, case.y)
+        same_forward = v_output.shape == output.shape and relative_error(v_output, output) <= ORACLE_AGREEMENT \
+            and abs(v_loss - loss) <= ORACLE_AGREEMENT * max(abs(loss), 1e-12)
+        found.append(MutantValues(f"known:{m.id}", m.text, None if same_forward else v_output,
+                                  None if same_forward else v_loss, v_grads if same_forward else None))
+    return tuple(found)
 
 
 def mutant_values(model: Model, case: Case, reference: Student | None) -> tuple[MutantValues, ...]:
     """What each known-wrong variant in the reference makes of this case: a variant of the
     forward ("<id>:<name>_forward") runs alone; one of the backward gets the reference's cache."""
-    if reference is None or not model.mistakes:
+    private = [m for m in model.mistakes if m.torch is None]
+    if reference is None or not private:
         return ()
     args, names = (case.params, case.X, case.y), ("params", "X", "y")
-    calls = [Call(f"{m.id}:{model.forward_name}", args, names, contract.FORWARD_RETURNS) for m in model.mistakes]
+    calls = [Call(f"{m.id}:{model.forward_name}", args, names, contract.FORWARD_RETURNS) for m in private]
     calls.append(Call(model.forward_name, args, names, contract.FORWARD_RETURNS))
     ref = len(calls) - 1
     calls += [Call(f"{m.id}:{model.backward_name}", (case.params, Ref(ref, (2,))), ("params", "cache"), "d")
-              for m in model.mistakes]
+              for m in private]
     out = reference.run(calls)
-    forwards, backwards = out[:len(model.mistakes)], out[ref + 1:]
-    return tuple(_mutant(model, m, f, b) for m, f, b in zip(model.mistakes, forwards, backwards))
+    forwards, backwards = out[:len(private)], out[ref + 1:]
+    return tuple(_mutant(model, m, f, b) for m, f, b in zip(private, forwards, backwards))
 
 
 def _mutant(model: Model, mistake: Mistake, fwd: Any, bwd: Any) -> MutantValues:
@@ -348,7 +365,7 @@ def _mutant(model: Model, mistake: Mistake, fwd: Any, bwd: Any) -> MutantValues:
             grads = _scalar_grads(model, contract.as_backward(bwd, "variant", model.param_names))
         except (CallError, KeyError):
             raise OracleError(f"the reference's known-wrong variant {mistake.id!r} of {model.name} fails") from None
-    return MutantValues(mistake.id, mistake.text, output, loss, grads)
+    return MutantValues(f"mutant:{mistake.id}", mistake.text, output, loss, grads)
 
 
 def descent_step(params: dict[str, Any], grads: dict[str, np.ndarray], rate: float) -> dict[str, Any]:

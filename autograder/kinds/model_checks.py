@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from autograder import contract, diagnosis, finite_diff
+from autograder.kinds import carry_forward
 from autograder.compare import compare
 from autograder.contract import Returned
 from autograder.diagnosis import Cause
-from autograder.feedback import Failure, Outcome, failure, verdict
+from autograder.feedback import Credit, Failure, Outcome, call_failure, failure, verdict
 from autograder.kinds.elementwise import check_function
-from autograder.kinds.model import DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step, held_out_accuracy
-from autograder.policy import autodiff_message
+from autograder.kinds.model import DESCENT_CHECK, DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step, held_out_accuracy
 from autograder.spec import Sizes
 from autograder.student import CallError, Student
 from autograder.verdicts import Verdict
@@ -38,7 +38,7 @@ def run_cases(model: Model, student: Student, expected: ModelExpected) -> list[C
         fwd, bwd = contract.forward_backward(student, model.name, case.params, case.X, case.y, model.param_names,
                                              model.vocabulary.output)
         runs.append(CaseRun(exp, fwd, bwd, expected.cases[0].case.sizes))
-        if isinstance(fwd, CallError) and fwd.kind in ("missing", "not_implemented", "load"):
+        if isinstance(fwd, CallError) and fwd.kind in ("missing", "not_run", "not_implemented", "load"):
             break  # the same message on every shape: no need to repeat the calls
     return runs
 
@@ -46,8 +46,9 @@ def run_cases(model: Model, student: Student, expected: ModelExpected) -> list[C
 def _call_failure(model: Model, err: CallError, run: CaseRun) -> Failure:
     """A student call that failed on one test case: say which case, since the same code may
     work on the others (the diagnosis shape runs first, so a later case means it passed)."""
-    if err.kind not in ("exception", "bad_return"):
-        return Failure(err.message)  # missing, not implemented, ...: the same on every case
+    found = call_failure(err)
+    if err.kind not in ("exception", "bad_return") or found.cause == "autodiff":
+        return found  # missing, not implemented...: the same on every case
     sizes = run.expected.case.sizes
     hint = diagnosis.edge_shape_hint(sizes, run.diagnosis, model.vocabulary) if sizes != run.diagnosis else ""
     return Failure(f"{err.message}\n  on the test case {sizes}{hint}", "edge-shape" if hint else None)
@@ -80,7 +81,7 @@ def _output_failure(model: Model, run: CaseRun, helper_wrong: str | None) -> Out
         return failure(header, _output_shape_cause(model, actual, exp), actual, exp.output)
     if compare(actual, exp.output, model.tolerance, exp.float32_error["output"]).close:
         return None
-    mutants = [(m.id, m.text, m.output) for m in exp.mutants if m.output is not None]
+    mutants = [(m.cause, m.text, m.output) for m in exp.mutants if m.output is not None]
     cause = diagnosis.nonfinite_cause(actual, model.output_nonfinite) or diagnosis.value_cause(
         actual, f.dtypes["output"], exp.output, sizes, model.vocabulary, model.tolerance, mutants)
     if cause is None and f.mutated:
@@ -146,7 +147,7 @@ def _loss_failure(model: Model, run: CaseRun) -> Outcome:
         cause = Cause("loss-of-wrong-output", f"it is the right {model.loss.name} of your {model.vocabulary.output}, "
                                               f"which is wrong: fix {model.vocabulary.output} first")
     if cause is None:
-        cause = next((Cause(f"mutant:{m.id}", m.text) for m in exp.mutants
+        cause = next((Cause(m.cause, m.text) for m in exp.mutants
                       if m.loss is not None and abs(value - m.loss) <= 1e-6 * max(abs(m.loss), 1e-12)), None)
     if cause is None:
         # Last: a loss off by < 1% with no known cause is rounding (float16 inside the forward).
@@ -168,7 +169,7 @@ def _gradient_value_cause(model: Model, run: CaseRun, p: str, actual: np.ndarray
         # (e.g. "exactly 1.29 times") meaningless. The own-forward note says more.
         return diagnosis.nonfinite_cause(actual) or Cause(
             "output-wrong", f"your {out} is wrong (see `forward: {out}`), and gradients computed from it follow it")
-    mutants = [(m.id, m.text, m.grads[p]) for m in exp.mutants if m.grads is not None and p in m.grads]
+    mutants = [(m.cause, m.text, m.grads[p]) for m in exp.mutants if m.grads is not None and p in m.grads]
     vocab = replace(model.vocabulary, factors={**model.vocabulary.factors, **model.loss.factors})
     return diagnosis.value_cause(actual, dtype, exp.grads[p], exp.case.sizes, vocab, model.tolerance, mutants)
 
@@ -205,52 +206,56 @@ def _bumped(value: float | np.ndarray) -> float | np.ndarray:
     return float(value + 0.5) if isinstance(value, float) else np.asarray(value) + 0.5
 
 
-def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: bool, p: str) -> str:
-    """Finite differences of the student's own forward tell a wrong forward from a wrong backward."""
+def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: bool, p: str) -> tuple[str, bool]:
+    """Finite differences of the student's own forward tell a wrong forward from a wrong
+    backward: (a note, whether the gradient is right for the student's own forward)."""
     if forward_ok:
-        return "  your forward is right, so the mistake is in the backward pass"
+        return "  your forward is right, so the mistake is in the backward pass", False
     b, case, out = run.backward, run.expected.case, model.vocabulary.output
     if not isinstance(b, Returned) or p not in b.values:
-        return ""
+        return "", False
     grad = _as_scalar(b.values[p]) if model.param(p).is_scalar else b.values[p]
     if grad.shape != np.shape(case.params[p]):
-        return ""
+        return "", False
     u = finite_diff.directions(case.params, seed=1)[p]
     bumped = {**case.params, p: _bumped(case.params[p])}
     try:
         values = contract.losses(student, model.name,
                                  [case.params, bumped, *finite_diff.directional_points(case.params, p, u)], case.X, case.y)
     except CallError:
-        return ""
+        return "", False
     if values[0] == values[1]:
         # Bit-identical when every entry of p moves by 0.5: the forward never reads p (a
         # forgotten bias). A large step, unlike a finite-difference step, also moves a
         # float16 loss, so low precision cannot pass for independence.
         return (f"  your forward does not depend on {p} at all (your loss does not change when {p} does), "
-                f"but {p} must enter {out}: the mistake is in the forward")
+                f"but {p} must enter {out}: the mistake is in the forward"), False
     d = finite_diff.directional(values[2:], u, grad)
     if not d.reliable or d.fd == 0.0:
         # (The loss does depend on p, see above: a zero difference means it is too coarse.)
-        return "  (finite differences of your own forward are too noisy to compare: float32 or lower precision in the forward?)"
+        return ("  (finite differences of your own forward are too noisy to compare: float32 or lower precision "
+                "in the forward?)"), False
     if d.agrees:
         return ("  your backward is consistent with your own forward (finite differences agree), "
-                "but your forward is wrong: fix the forward and this gradient should follow")
+                "but your forward is wrong: fix the forward and this gradient should follow"), True
     # Both halves are wrong: the backward does not even match the student's own forward.
     return ("  it also disagrees with finite differences of your own forward, so the backward is wrong too: "
-            "fix the forward first, then recheck this gradient")
+            "fix the forward first, then recheck this gradient"), False
 
 
 # --- whole-exercise checks -------------------------------------------------------------
 
 def _mutation_failure(model: Model, runs: list[CaseRun]) -> Outcome:
-    completed = [r for r in runs if isinstance(r.forward, Returned) and isinstance(r.backward, Returned)]
-    if not completed:
-        return Failure("not checked: the forward and backward passes must run first")
-    for r in completed:
-        for fn, out in ((model.forward_name, r.forward), (model.backward_name, r.backward)):
-            if out.mutated:
-                return Failure(f"`{fn}` modifies its input {', '.join(out.mutated)} in place: the caller's data changes. "
-                               "Build new arrays (e.g. `Z = W1 @ X + b1`, not `X += ...`), or work on a copy", "mutates")
+    """Judged on every call that returned (a backward that raises is charged by the
+    gradient checks, not here again)."""
+    ran = [(fn, out) for r in runs for fn, out in ((model.forward_name, r.forward), (model.backward_name, r.backward))
+           if isinstance(out, Returned)]
+    if not any(fn == model.forward_name for fn, _ in ran):
+        return Failure("not checked: the forward pass must run first")
+    for fn, out in ran:
+        if out.mutated:
+            return Failure(f"`{fn}` modifies its input {', '.join(out.mutated)} in place: the caller's data changes. "
+                           "Build new arrays (e.g. `Z = W1 @ X + b1`, not `X += ...`), or work on a copy", "mutates")
     return None
 
 
@@ -276,19 +281,19 @@ def _descent_failure(model: Model, student: Student, expected: ModelExpected) ->
         if isinstance(f, CallError):
             return Failure(f"not checked: {f.message}")
         if "loss" not in f.values or f.values["loss"].size != 1:
-            return Failure("not checked: the forward pass must return a number as the loss")
+            return Failure("not checked: the forward pass must return a number as the loss", "descent-path")
         losses.append(float(f.values["loss"].reshape(())))
         if isinstance(b, CallError) or b is None:
             return Failure(f"not checked: {b.message if b else 'the backward pass did not run'}")
         grads = _descent_grads(model, b, params)
         if isinstance(grads, str):
-            return Failure(grads)
+            return Failure(grads, "descent-path")
         params = descent_step(params, grads, rate)
     if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
         return None
     return Failure(f"{DESCENT_STEPS} steps of gradient descent (rate {rate:g}) with your functions on {case.sizes}: "
                    f"your loss goes {losses[0]:.5g} -> {losses[-1]:.5g}, it should go {expected_losses[0]:.5g} -> "
-                   f"{expected_losses[-1]:.5g}" + _descent_reason(losses, expected_losses))
+                   f"{expected_losses[-1]:.5g}" + _descent_reason(losses, expected_losses), "descent-path")
 
 
 def _descent_reason(losses: list[float], expected: list[float]) -> str:
@@ -311,7 +316,7 @@ def _training_failure(model: Model, student: Student, expected: ModelExpected) -
             return Failure(f"not checked: at step {step + 1} of the training, {error.message if error else 'no backward'}")
         grads = _descent_grads(model, b, params)
         if isinstance(grads, str):
-            return Failure(f"at step {step + 1} of the training, {grads}")
+            return Failure(f"at step {step + 1} of the training, {grads}", "training")
         params = descent_step(params, grads, t.rate)
     accuracy = held_out_accuracy(model, params, run)
     if np.isfinite(accuracy) and accuracy >= t.target:
@@ -322,13 +327,24 @@ def _training_failure(model: Model, student: Student, expected: ModelExpected) -
 
 
 def _gradient_outcomes(model: Model, student: Student, runs: list[CaseRun], output_outcomes: list[Outcome],
-                       forward_ok: bool, p: str) -> list[Outcome]:
+                       forward_ok: bool, p: str) -> tuple[list[Outcome], bool]:
+    """Outcomes on every case, and whether the gradient is right for the student's own forward."""
     outcomes = [_gradient_failure(model, r, p, output_ok=o is None) for r, o in zip(runs, output_outcomes)]
-    first = outcomes[0]
-    if first is not None and runs[0].backward is not None and not isinstance(runs[0].backward, CallError):
-        note = _own_forward_note(model, student, runs[0], forward_ok, p)
+    first, consistent = outcomes[0], False
+    if isinstance(first, Failure) and runs[0].backward is not None and not isinstance(runs[0].backward, CallError):
+        note, consistent = _own_forward_note(model, student, runs[0], forward_ok, p)
         outcomes[0] = Failure(first.message + ("\n" + note if note else ""), first.cause)
-    return outcomes
+    return outcomes, consistent
+
+
+def _settled_gradients(model: Model, student: Student, runs: list[CaseRun], outputs: list[Outcome],
+                       forward_ok: bool) -> dict[str, list[Outcome]]:
+    gradients, consistent = {}, {}
+    for p in model.param_names:
+        gradients[p], consistent[p] = _gradient_outcomes(model, student, runs, outputs, forward_ok, p)
+    if not model.carry_forward:
+        return gradients
+    return carry_forward.shared_cause(gradients) if forward_ok else carry_forward.own_forward(gradients, consistent)
 
 
 def grade_model(model: Model, student: Student, expected: ModelExpected) -> list[Verdict]:
@@ -340,18 +356,18 @@ def grade_model(model: Model, student: Student, expected: ModelExpected) -> list
     losses = [_loss_failure(model, r) for r in runs]
     out = model.vocabulary.output
     verdicts = [verdict(model.name, checks[f"forward: {out}"], outputs), verdict(model.name, checks["forward: loss"], losses)]
-    banned = student.autodiff_modules()
-    forward_ok = outputs[0] is None and losses[0] is None
-    for p in model.param_names:
-        outcomes = [Failure(autodiff_message(banned), "autodiff")] if banned else \
-            _gradient_outcomes(model, student, runs, outputs, forward_ok, p)
-        verdicts.append(verdict(model.name, checks[f"gradient: {p}"], outcomes))
+    forward_ok = not any(isinstance(o, Failure) for o in outputs + losses)
+    gradients = _settled_gradients(model, student, runs, outputs, forward_ok)
+    verdicts += [verdict(model.name, checks[f"gradient: {p}"], gradients[p]) for p in model.param_names]
     verdicts.append(verdict(model.name, checks["inputs not modified"], [_mutation_failure(model, runs)]))
+    upstream = outputs + losses + [o for g in gradients.values() for o in g]
+    charged = model.carry_forward and (carry_forward.charged(upstream) or
+                                       any(isinstance(o, Credit) for o in upstream))
     if model.descent:
-        descent = Failure(autodiff_message(banned), "autodiff") if banned else _descent_failure(model, student, expected)
-        verdicts.append(verdict(model.name, checks["gradient descent lowers the loss"], [descent]))
+        descent = carry_forward.downstream(_descent_failure(model, student, expected), charged, "the descent path")
+        verdicts.append(verdict(model.name, checks[DESCENT_CHECK], [descent]))
     if model.training:
-        training = Failure(autodiff_message(banned), "autodiff") if banned else _training_failure(model, student, expected)
+        training = carry_forward.downstream(_training_failure(model, student, expected), charged, "the training")
         verdicts.append(verdict(model.name, checks[model.training.check_name], [training]))
     for h in model.helpers:
         value, derivative = helpers[h.name]

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 
 from autograder.diagnosis import Cause, SizeRole, Vocabulary
 from autograder.kinds.elementwise import Elementwise, ValueMistake
 from autograder.kinds.model import Loss, Param
-from autograder.spec import Family, Sizes
+from autograder.spec import Family, Mistake, Sizes
 
 # m examples, n features, k hidden units; examples are columns: X is (n, m), y is (1, m).
 VOCABULARY = Vocabulary(sizes=(
@@ -35,10 +36,28 @@ MSE = Loss(
     },
 )
 
-LOSS_MISTAKES = (
-    ("mae", "the loss uses the absolute error |y_hat - y| instead of the squared error"),
-    ("rmse", "the loss takes a square root (RMSE); the MSE has no square root"),
-)
+def with_loss(forward: Callable, loss: Callable) -> Callable:
+    """The torch forward with another loss of the same y_hat."""
+    def wrong(torch, p, X, y):
+        y_hat, _ = forward(torch, p, X, y)
+        return y_hat, loss(torch, y_hat, y)
+    return wrong
+
+
+def without(forward: Callable, *names: str) -> Callable:
+    """The torch forward with the parameters `names` left out (set to zero)."""
+    def wrong(torch, p, X, y):
+        return forward(torch, {k: v * 0 if k in names else v for k, v in p.items()}, X, y)
+    return wrong
+
+
+def loss_mistakes(forward: Callable) -> tuple[Mistake, ...]:
+    return (
+        Mistake("mae", "the loss uses the absolute error |y_hat - y| instead of the squared error",
+                with_loss(forward, lambda torch, y_hat, y: torch.mean(torch.abs(y_hat - y)))),
+        Mistake("rmse", "the loss takes a square root (RMSE); the MSE has no square root",
+                with_loss(forward, lambda torch, y_hat, y: torch.sqrt(torch.mean((y_hat - y) ** 2)))),
+    )
 
 TWO_LAYER_PARAMS = (Param("W1", ("k", "n")), Param("b1", ("k", 1)), Param("w2", (1, "k")), Param("b2", ()))
 

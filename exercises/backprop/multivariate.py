@@ -2,7 +2,13 @@
 from autograder.kinds.model import Model, Param
 from autograder.spec import Family, Mistake
 
-from .common import LOSS_MISTAKES, MSE, VOCABULARY, distinct, regression_inputs, sizes
+from .common import MSE, VOCABULARY, distinct, loss_mistakes, regression_inputs, sizes, without
+
+
+def torch_forward(torch, p, X, y):
+    y_hat = p["w"] @ X + p["b"]
+    return y_hat, torch.mean((y_hat - y) ** 2)
+
 
 EXERCISE = Model(
     name="multivariate",
@@ -15,13 +21,13 @@ EXERCISE = Model(
         Family("n > m", sizes(5, 1, 3), {"n": (4, 8), "k": (1, 1), "m": (2, 3)}),
     ),
     inputs=regression_inputs,
-    torch_forward=lambda torch, p, X, y: (lambda y_hat: (y_hat, torch.mean((y_hat - y) ** 2)))(p["w"] @ X + p["b"]),
+    torch_forward=torch_forward,
     loss=MSE,
     vocabulary=VOCABULARY,
     formula="y_hat = w X + b",
     mistakes=(
-        *(Mistake(i, text) for i, text in LOSS_MISTAKES),
-        Mistake("no_bias_b", "the bias b is missing from y_hat"),
+        *loss_mistakes(torch_forward),
+        Mistake("no_bias_b", "the bias b is missing from y_hat", without(torch_forward, "b")),
         Mistake("dw_without_x", "the gradient of w is missing the factor X (chain rule through y_hat = w X + b)"),
     ),
 )

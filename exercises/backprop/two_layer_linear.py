@@ -2,7 +2,8 @@
 from autograder.kinds.model import Model
 from autograder.spec import Mistake
 
-from .common import LOSS_MISTAKES, MSE, TWO_LAYER_FAMILIES, TWO_LAYER_PARAMS, VOCABULARY, hidden_broadcast, regression_inputs
+from .common import (MSE, TWO_LAYER_FAMILIES, TWO_LAYER_PARAMS, VOCABULARY, hidden_broadcast, loss_mistakes,
+                     regression_inputs, without)
 
 
 def torch_forward(torch, p, X, y):
@@ -22,10 +23,10 @@ EXERCISE = Model(
     formula="Z = W1 X + b1; y_hat = w2 Z + b2",
     output_rules=(hidden_broadcast,),
     mistakes=(
-        *(Mistake(i, text) for i, text in LOSS_MISTAKES),
-        Mistake("no_bias_b2", "the bias b2 is missing from y_hat"),
-        Mistake("no_bias_b1", "the bias b1 is missing from Z = W1 X + b1"),
-        Mistake("no_biases", "both biases b1 and b2 are missing"),
+        *loss_mistakes(torch_forward),
+        Mistake("no_bias_b2", "the bias b2 is missing from y_hat", without(torch_forward, "b2")),
+        Mistake("no_bias_b1", "the bias b1 is missing from Z = W1 X + b1", without(torch_forward, "b1")),
+        Mistake("no_biases", "both biases b1 and b2 are missing", without(torch_forward, "b1", "b2")),
         Mistake("no_w2_in_chain", "the chain rule skips the output weights: the hidden layer's gradient goes through w2"),
         Mistake("dw2_without_b1", "dw2 uses W1 X without the bias b1: Z = W1 X + b1"),
     ),

@@ -2,7 +2,13 @@
 from autograder.kinds.model import Model, Param
 from autograder.spec import Family, Mistake
 
-from .common import LOSS_MISTAKES, MSE, VOCABULARY, distinct, regression_inputs, sizes
+from .common import MSE, VOCABULARY, distinct, loss_mistakes, regression_inputs, sizes, without
+
+
+def torch_forward(torch, p, X, y):
+    y_hat = p["w"] * X + p["b"]
+    return y_hat, torch.mean((y_hat - y) ** 2)
+
 
 EXERCISE = Model(
     name="univariate",
@@ -14,14 +20,14 @@ EXERCISE = Model(
         Family("m even", sizes(1, 1, 4), {"n": (1, 1), "k": (1, 1), "m": (2, 12)}, lambda s: s["m"] % 2 == 0),
     ),
     inputs=regression_inputs,
-    torch_forward=lambda torch, p, X, y: (lambda y_hat: (y_hat, torch.mean((y_hat - y) ** 2)))(p["w"] * X + p["b"]),
+    torch_forward=torch_forward,
     loss=MSE,
     vocabulary=VOCABULARY,
     formula="y_hat = w x + b",
     x_shape="(1, m)",
     mistakes=(
-        *(Mistake(i, text) for i, text in LOSS_MISTAKES),
-        Mistake("no_bias_b", "the bias b is missing from y_hat"),
+        *loss_mistakes(torch_forward),
+        Mistake("no_bias_b", "the bias b is missing from y_hat", without(torch_forward, "b")),
         Mistake("dw_without_x", "the gradient of w is missing the factor x (chain rule through y_hat = w x + b)"),
     ),
 )
