@@ -209,11 +209,12 @@ def _ratio_candidates(sizes: Sizes, vocab: Vocabulary) -> dict[float, Cause]:
         "/m": (Fraction(1, m), f"1/m = 1/{m} of the right value: the 1/m of the mean is applied twice"),
     }
     out: dict[float, Cause] = {}
-    for fc, fdesc in [(Fraction(1), ""), *factors.items()]:
-        for symbol, (bc, bdesc) in base.items():
-            c = fc * bc
-            if c == 1:
-                continue
+    pairs = [(fc, fdesc, symbol, bc, bdesc) for fc, fdesc in [(Fraction(1), ""), *factors.items()]
+             for symbol, (bc, bdesc) in base.items()]
+    # One mistake before two: at m = 4, a half is "the factor 2 is missing", not "2/m".
+    for fc, fdesc, symbol, bc, bdesc in sorted(pairs, key=lambda pair: (pair[0] != 1) + (pair[2] != "")):
+        c = fc * bc
+        if c != 1:
             out.setdefault(float(c), Cause(f"ratio:{_symbol(fc, symbol)}", "; ".join(t for t in (fdesc, bdesc) if t)))
     others = [r for r in vocab.sizes if r.name != vocab.batch]
     for role in others:

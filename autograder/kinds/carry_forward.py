@@ -44,12 +44,21 @@ def own_forward(gradients: dict[str, list[Outcome]], consistent: dict[str, bool]
     return settled
 
 
+def _named_cause(outcomes: list[Outcome]) -> str | None:
+    """The cause the first failure names (the diagnosis case runs first: its sizes are
+    chosen so that causes cannot be confused), if every failure is one of wrong values."""
+    failures = [o for o in outcomes if isinstance(o, Failure)]
+    if failures and all(o.cause and o.cause.startswith(SHARED) for o in failures):
+        return failures[0].cause
+    return None
+
+
 def shared_cause(gradients: dict[str, list[Outcome]]) -> dict[str, list[Outcome]]:
     """The forward is right: several gradients wrong by one named cause cost once."""
     by_cause: dict[str, list[str]] = {}
     for p, outcomes in gradients.items():
-        cause = _only_cause(outcomes)
-        if cause and cause.startswith(SHARED):
+        cause = _named_cause(outcomes)
+        if cause:
             by_cause.setdefault(cause, []).append(p)
     settled = dict(gradients)
     for cause, params in by_cause.items():

@@ -17,7 +17,7 @@ EXERCISE = Model(
     families=(
         Family("diagnosis", sizes(1, 1, 7), {"n": (1, 1), "k": (1, 1), "m": (3, 13)}, distinct),
         Family("m = 1", sizes(1, 1, 1), {"n": (1, 1), "k": (1, 1), "m": (1, 1)}),
-        Family("m even", sizes(1, 1, 4), {"n": (1, 1), "k": (1, 1), "m": (2, 12)}, lambda s: s["m"] % 2 == 0),
+        Family("m even", sizes(1, 1, 4), {"n": (1, 1), "k": (1, 1), "m": (4, 12)}, lambda s: s["m"] % 2 == 0),
     ),
     inputs=regression_inputs,
     torch_forward=torch_forward,
