@@ -25,7 +25,8 @@ from datetime import datetime
 from typing import Any
 
 from autograder.text import NOTE_CAP, escape
-from autograder.verdicts import SubmissionResult, Verdict
+from autograder.report_text import exercise_lines
+from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
 
 
 class GradebookError(Exception):
@@ -41,16 +42,12 @@ def fenced(text: str) -> str:
 
 
 def cell_feedback(verdicts: list[Verdict]) -> str:
-    """The feedback shown under one test cell: its score, then what failed and why."""
+    """The feedback shown under one test cell: its score, then each check (failures with
+    why; a group nobody has started in one line)."""
     score, total = sum(v.points for v in verdicts), sum(v.max_points for v in verdicts)
     ex = verdicts[0].exercise
     head = f"autograder: {score:g}/{total:g} points for {ex} ({', '.join(sorted({v.group for v in verdicts}))})"
-    failed = [v for v in verdicts if not v.passed]
-    lines = [f"FAIL {v.check} [{v.points:g}/{v.max_points:g}]:\n" + "\n".join("    " + line for line in
-                                                                               escape(v.message).splitlines())
-             for v in failed]
-    passed = [f"PASS {v.check} [{v.points:g}/{v.max_points:g}]" for v in verdicts if v.passed]
-    return "\n".join([head, "", *lines, *passed])
+    return "\n".join([head, "", *exercise_lines(ExerciseResult(ex, ex, verdicts))])
 
 
 def submission_comment(result: SubmissionResult) -> str | None:

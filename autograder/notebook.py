@@ -29,6 +29,7 @@ from autograder.student import InProcessStudent
 from autograder.verdicts import ExerciseResult, SubmissionResult
 
 REFERENCE_ENV = "AUTOGRADER_REFERENCE"
+SCORES = "_autograder_scores"  # in the notebook's namespace: (exercise, group) -> points, for the running total
 
 
 class _KernelCode(StudentCode):
@@ -101,5 +102,22 @@ def check(exercise: str, group: str, namespace: dict[str, Any], reference: bool 
             if reference else Oracles()
         student = NotebookStudent(namespace)
         result = grade_exercise(ex, student, oracles)
+    score = float(result.group_score(group))
     print(render(result, group, titles[group], oracles, student.output()))
-    return float(result.group_score(group))
+    print(summary_line(namespace, assignment, ex.name, group, score, titles[group]))
+    return score
+
+
+def summary_line(namespace: dict[str, Any], assignment: Any, exercise: str, group: str, score: float,
+                 title: str) -> str:
+    """One line per test cell: its points and the running total of the cells run so far
+    (kept in the notebook's own namespace), and, once everything passes, how to make sure
+    the saved notebook earns the same."""
+    scores = namespace.setdefault(SCORES, {})
+    scores[(exercise, group)] = score
+    total, most = sum(scores.values()), assignment.max_points()
+    line = f"-> {exercise}, {title}: {score:g} points; total of the test cells run so far: {total:g}/{most:g}"
+    if total == most:
+        line += (f"\n   Every check passes in this kernel. The grade comes from the saved notebook: Restart & Run All, "
+                 f"save, and run `autograder check {assignment.notebook_name}` to see what it earns.")
+    return line

@@ -2,11 +2,35 @@
 from __future__ import annotations
 
 from autograder.text import MESSAGE_CAP, NOTE_CAP, escape, label
-from autograder.verdicts import SubmissionResult
+from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
+
+NOT_ATTEMPTED = "not-implemented"
 
 
 def _pts(x: float) -> str:
     return f"{x:g}"
+
+
+def _verdict_lines(v: Verdict, verbose: bool) -> list[str]:
+    lines = [f"  {'PASS' if v.passed else 'FAIL'} {v.check} [{_pts(v.points)}/{_pts(v.max_points)}]"]
+    if verbose and (not v.passed or v.cause == "carried-forward"):
+        lines += ["       " + line for line in escape(v.message, MESSAGE_CAP).splitlines()]
+    return lines
+
+
+def exercise_lines(ex: ExerciseResult, verbose: bool = True) -> list[str]:
+    """An exercise's verdicts; a group nobody has started is one line, not one per check."""
+    lines = []
+    for group in dict.fromkeys(v.group for v in ex.verdicts):
+        verdicts = [v for v in ex.verdicts if v.group == group]
+        if all(v.cause == NOT_ATTEMPTED for v in verdicts):
+            first = verdicts[0].message.splitlines()[0]
+            lines.append(f"  TODO {group}: not attempted yet ({escape(first, 200)}) "
+                         f"[0/{_pts(sum(v.max_points for v in verdicts))}]")
+            continue
+        for v in verdicts:
+            lines += _verdict_lines(v, verbose)
+    return lines
 
 
 def render(result: SubmissionResult, verbose: bool = True) -> str:
@@ -15,11 +39,7 @@ def render(result: SubmissionResult, verbose: bool = True) -> str:
         lines.append(f"GRADER ERROR (not your fault, nothing was scored): {escape(result.grader_error, NOTE_CAP)}")
     for ex in result.exercises:
         lines.append(f"{ex.exercise} ({ex.title}): {_pts(ex.score)}/{_pts(ex.max_score)}")
-        for v in ex.verdicts:
-            mark = "PASS" if v.passed else "FAIL"
-            lines.append(f"  {mark} {v.check} [{_pts(v.points)}/{_pts(v.max_points)}]")
-            if not v.passed and verbose:
-                lines += ["       " + line for line in escape(v.message, MESSAGE_CAP).splitlines()]
+        lines += exercise_lines(ex, verbose)
     if result.notes:
         lines.append("about your submission:")
         lines += ["  - " + line for note in result.notes for line in escape(note, NOTE_CAP).splitlines()]

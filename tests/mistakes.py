@@ -412,3 +412,12 @@ CARRIED = {
     'sigmoid_derivative_sign': ('gradient descent path', 'gradient: b1'),
 }
 MISTAKES = [replace(m, carried=CARRIED.get(m.id, ())) for m in MISTAKES]
+
+MISTAKES.append(Mistake("swapped_returns", patched('''
+def univariate_forward(params, X, y):
+    y_hat = params["w"] * X + params["b"]
+    loss = float(np.mean((y_hat - y) ** 2))
+    return loss, y_hat, (X, y, y_hat)
+'''), "univariate", (*FWD, DESCENT),
+    {"forward: y_hat": ("your forward returns the loss first", "(y_hat, loss, cache)"),
+     "forward: loss": ("your forward returns the loss first",)}, carried=(DESCENT,)))

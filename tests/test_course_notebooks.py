@@ -102,9 +102,10 @@ def test_the_check_prints_the_graders_feedback_and_returns_its_score(reference, 
     out = io.StringIO()
     with redirect_stdout(out):
         score = notebook.check("two_layer_linear", "backward", _namespace(py), reference=reference)
-    assert score == nbs.by_group(graded)["two_layer_linear_backward"] == 4  # b1 and the descent
+    assert score == nbs.by_group(graded)["two_layer_linear_backward"] == 5  # b1 (the descent path follows from it)
     printed = out.getvalue()
-    assert printed.startswith("== two_layer_linear, backward pass: 4/6 points ==")
+    assert printed.startswith("== two_layer_linear, backward pass: 5/6 points ==")
+    assert "-> two_layer_linear, backward pass: 5 points; total of the test cells run so far: 5/29" in printed
     # The very message `autograder grade` gives (the diagnosis shape comes first on both sides).
     assert nbs.message(graded, "two_layer_linear: gradient: b1").split("\n")[0] in printed
     assert "keepdims=True" in printed and "PASS gradient: W1" in printed
@@ -131,18 +132,23 @@ def test_the_check_keeps_stderr_clean_whatever_the_student_code_does(capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_an_autodiff_import_in_the_kernel_costs_what_the_grader_takes(oracles, tmp_path):
+def test_autodiff_in_the_kernel_costs_what_the_grader_takes(oracles, tmp_path):
+    """Imported, it costs nothing; used in a backward pass (even through __import__), that
+    function's checks are lost, in the kernel as in the sandbox."""
     py = nbs.EXAMPLES / "correct.py"
-    with_torch = tmp_path / "with_torch.py"
-    with_torch.write_text(py.read_text() + "\nimport torch\n")
-    graded = nbs.by_group(nbs.grade(with_torch, oracles))
     namespace = _namespace(py)
-    namespace["In"] = ["", "import numpy as np", "import torch\nx = torch.ones(1)"]  # IPython's input history
+    exec("import torch\nfrom torch import tensor", namespace)  # noqa: S102 - an import cell
+    with redirect_stdout(io.StringIO()):
+        assert notebook.check("univariate", "backward", namespace) == 4.0
+    using = tmp_path / "using.py"
+    using.write_text(py.read_text() + "\n\ndef univariate_backward(params, cache):\n"
+                     "    t = __import__('torch').tensor(1.0, requires_grad=True)\n    return {}\n")
+    graded = nbs.by_group(nbs.grade(using, oracles))
     out = io.StringIO()
     with redirect_stdout(out):
-        assert notebook.check("univariate", "backward", namespace) == graded["univariate_backward"] == 1.0
-        assert notebook.check("univariate", "forward", namespace) == graded["univariate_forward"] == 2.0
-    assert "your code uses torch: the backward pass must be derived by hand" in out.getvalue()
+        assert notebook.check("univariate", "backward", _namespace(using)) == graded["univariate_backward"] == 1.0
+    assert "torch is not available when grading" in out.getvalue() and "derived by hand" in out.getvalue()
+    assert "in univariate_backward" in out.getvalue()
 
 
 def test_the_reference_is_found_from_the_course_root_not_from_a_students_folder(tmp_path, monkeypatch):

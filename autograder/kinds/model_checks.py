@@ -61,6 +61,16 @@ def _as_scalar(arr: np.ndarray) -> np.ndarray:
 
 # --- forward ---------------------------------------------------------------------------
 
+def _swapped(model: Model, f: Returned, exp: CaseExpected) -> Cause | None:
+    """(loss, output, cache) instead of (output, loss, cache)."""
+    output, loss = f.values.get("output"), f.values.get("loss")
+    if output is not None and loss is not None and output.size == 1 and loss.shape == exp.output.shape != (1, 1):
+        out = model.vocabulary.output
+        return Cause("swapped-returns", f"your forward returns the loss first: the order is ({out}, loss, cache), "
+                                        f"and yours looks like (loss, {out}, cache)")
+    return None
+
+
 def _output_shape_cause(model: Model, actual: np.ndarray, exp: CaseExpected) -> Cause:
     for rule in model.output_rules:
         found = rule(actual, exp.case.sizes)
@@ -78,7 +88,7 @@ def _output_failure(model: Model, run: CaseRun, helper_wrong: str | None) -> Out
     actual, sizes = f.values["output"], exp.case.sizes
     header = f"`{model.forward_name}`: {out} is wrong for {sizes}"
     if actual.shape != exp.output.shape:
-        return failure(header, _output_shape_cause(model, actual, exp), actual, exp.output)
+        return failure(header, _swapped(model, f, exp) or _output_shape_cause(model, actual, exp), actual, exp.output)
     if compare(actual, exp.output, model.tolerance, exp.float32_error["output"]).close:
         return None
     mutants = [(m.cause, m.text, m.output) for m in exp.mutants if m.output is not None]
@@ -136,8 +146,8 @@ def _loss_failure(model: Model, run: CaseRun) -> Outcome:
     actual = f.values["loss"]
     header = f"`{model.forward_name}`: the loss is wrong for {exp.case.sizes}"
     if actual.size != 1:
-        return failure(header, Cause("loss-shape", f"the loss should be a single number (a float), but has shape "
-                                                   f"{actual.shape}"), None, None)
+        return failure(header, _swapped(model, f, exp) or Cause(
+            "loss-shape", f"the loss should be a single number (a float), but has shape {actual.shape}"), None, None)
     value, expected = float(actual.reshape(())), np.asarray(exp.loss)
     if compare(actual.reshape(()), expected, model.tolerance, exp.float32_error["loss"]).close:
         return None
