@@ -20,7 +20,7 @@ from autograder.feedback import Credit, Failure, Outcome
 # Causes that can explain several gradients at once, and that a student's machine names too
 # (a cause only the instructors' reference knows would make the notebook's score and the
 # grade differ): ratios, and the known mistakes with a public torch form.
-SHARED = ("ratio:", "known:")
+SHARED = ("ratio:", "divides-by-", "known:")
 NOT_ATTEMPTED = ("not-implemented", "missing", "not-run", "load")  # nothing was done: there is nothing to carry forward
 # A downstream check that ran the student's functions to the end and went elsewhere (one
 # that could not run, because a function raised, is charged: it did nothing to credit).

@@ -67,13 +67,15 @@ def regression_inputs(rng: np.random.Generator, sizes: Sizes) -> tuple[np.ndarra
 
 
 def distinct(s: Sizes) -> bool:
-    """Diagnosis needs n, k, m pairwise distinct and no two of them in ratio 2 (a factor 2
-    would read as m/n), with m odd >= 3: at m = 1 "missing 1/m" vanishes, at k = n a
-    transposed dW1 keeps its shape."""
+    """The diagnosis case: m odd >= 3 (at m = 1 "missing 1/m" vanishes), and every ratio a
+    mistake can make (n, k, m, their inverses, m/n, m/k, the loss's 2 and 1/2) a different
+    number, so that a ratio names one mistake only (at k = n a transposed dW1 would even
+    keep its shape)."""
     n, k, m = s["n"], s["k"], s["m"]
-    sizes = [n, k, m] if k > 1 else [n, m] if n > 1 else [m]
-    pairs = [(a, b) for i, a in enumerate(sizes) for b in sizes[i + 1:]]
-    return m % 2 == 1 and m >= 3 and all(a != b and a != 2 * b and b != 2 * a for a, b in pairs)
+    sizes = [x for x in (n, k) if x > 1] + [m]
+    ratios = [Fraction(2), Fraction(1, 2)] + [Fraction(x) for x in sizes] + [Fraction(1, x) for x in sizes]
+    ratios += [Fraction(m, x) for x in sizes[:-1]]
+    return m % 2 == 1 and m >= 3 and len(set(ratios)) == len(ratios) and len(set(sizes)) == len(sizes)
 
 
 def sizes(n: int, k: int, m: int) -> Sizes:
