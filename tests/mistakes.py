@@ -401,7 +401,7 @@ CARRIED = {
     'nan': ('gradient descent path',),
     'X_mutated_in_forward': ('gradient descent path', 'gradient: W1', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
     'wrong_keys': ('gradient descent path',),
-    'm_is_n': ('gradient descent path',),
+    'm_is_n': ('gradient descent path', 'gradient: b1', 'gradient: b2', 'gradient: w2'),
     'dw2_uses_X': ('gradient descent path',),
     'db1_mean': ('gradient descent path',),
     'no_w2_in_chain': ('gradient descent path',),  # named by the reference only: charged on each gradient
