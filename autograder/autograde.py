@@ -192,7 +192,8 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         try:
             reference_dir = args.reference or default_reference_dir(course.root, assignment.name)
             hidden = [course.root, Path(__file__).resolve().parent.parent, *([reference_dir] if reference_dir else [])]
-            session = open_session(args, assignment, len(jobs), stack, hidden, reference_dir, secret_for(args, course.root))
+            session = open_session(args, assignment, len(jobs), stack, hidden, reference_dir, secret_for(args, course.root),
+                                   course.root)
         except (GraderError, SecretError) as exc:
             return setup_failed(exc)
         except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed

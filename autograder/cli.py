@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from autograder import course, reference, report_text
 from autograder.batch import OpenStudent, in_process, run_batch
-from autograder.expected import GraderError, Oracles, warm_up
+from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
 from autograder.layout import Job, discover
 from autograder.report_csv import write_csv
@@ -105,14 +105,19 @@ class Session:
     workers: int
 
 
-def _reference(pool: SandboxPool | None, directory: Path | None, assignment: str,
-               stack: contextlib.ExitStack) -> Student | None:
+def _reference_sources(directory: Path | None, assignment: str) -> dict[str, str] | None:
     if directory is None:
         return None
     try:
-        modules = reference.sources(directory, assignment)
+        return reference.sources(directory, assignment)
     except (reference.ReferenceMissing, OSError, UnicodeDecodeError) as exc:
         raise GraderError(str(exc)) from None
+
+
+def _reference(pool: SandboxPool | None, modules: dict[str, str] | None, assignment: str,
+               stack: contextlib.ExitStack) -> Student | None:
+    if modules is None:
+        return None
     chunks = reference.loader(modules, assignment)
     if pool is None:
         return InProcessStudent(chunks, modules)
@@ -121,8 +126,34 @@ def _reference(pool: SandboxPool | None, directory: Path | None, assignment: str
     return stack.enter_context(SandboxedStudent(chunks, pool, modules))
 
 
+def _store(course_dir: Path, assignment: Assignment, secret: CourseSecret | None,
+           modules: dict[str, str] | None) -> Store | None:
+    """Graded values are cached signed with the secret. Without one (public inputs) only
+    the package's own public values are read: an unsigned file in a folder a student may
+    control (a CI checkout) must never decide a grade."""
+    if secret is not None:
+        return graded_store(course_dir, assignment, secret, modules)
+    return public_store(assignment) if modules is None else None
+
+
+def load_oracles(pool: SandboxPool | None, assignment: Assignment, course_dir: Path, reference_dir: Path | None,
+                 secret: CourseSecret | None) -> Oracles:
+    """Every expected value, from the store when it is current, else from the oracles (the
+    reference runs only then, in its own child that ends with the warm-up)."""
+    modules = _reference_sources(reference_dir, assignment.name)
+    oracles = Oracles(secret=secret, store=_store(course_dir, assignment, secret, modules))
+    if all_stored(oracles, assignment):
+        return oracles
+    with contextlib.ExitStack() as reference_stack:
+        oracles.reference = _reference(pool, modules, assignment.name, reference_stack)
+        warm_up(oracles, assignment)
+    oracles.reference = None  # every value it gave is cached; nothing may call it again
+    return oracles
+
+
 def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, stack: contextlib.ExitStack,
-                 hidden: list[Path], reference_dir: Path | None, secret: CourseSecret | None) -> Session:
+                 hidden: list[Path], reference_dir: Path | None, secret: CourseSecret | None,
+                 course_dir: Path) -> Session:
     """Raises GraderError or SandboxUnavailable (fail closed unless --no-sandbox)."""
     installed = installation()
     if installed.refuse:
@@ -133,10 +164,7 @@ def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, st
 
         pool = stack.enter_context(SandboxPool(Limits(call_timeout=args.timeout)))
         pool.prewarm(max(1, min(args.workers, jobs)))  # they get ready during the oracles' warm-up
-    with contextlib.ExitStack() as reference_stack:  # the reference's child ends with the warm-up
-        oracles = Oracles(reference=_reference(pool, reference_dir, assignment.name, reference_stack), secret=secret)
-        warm_up(oracles, assignment)
-    oracles.reference = None  # every value it gave is cached; nothing may call it again
+    oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
     if pool is None:
         return Session(assignment, oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
     from autograder.sandbox import SandboxedStudent
@@ -234,7 +262,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                       *([args.reference.resolve()] if args.reference else [])]
             session = open_session(args, chosen, len(jobs), stack, hidden,
                                    args.reference or default_reference_dir(course_dir, chosen.name),
-                                   secret_for(args, course_dir))
+                                   secret_for(args, course_dir), course_dir)
         except (GraderError, SecretError) as exc:
             return setup_failed(exc)
         except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed

@@ -23,7 +23,7 @@ import numpy as np
 from autograder import course, report_text
 from autograder.checks import grade_exercise
 from autograder.execution import StudentCode
-from autograder.expected import GraderError, Oracles
+from autograder.expected import GraderError, Oracles, public_store
 from autograder.reference import reference_student
 from autograder.student import InProcessStudent
 from autograder.verdicts import ExerciseResult, SubmissionResult
@@ -99,7 +99,7 @@ def check(exercise: str, group: str, namespace: dict[str, Any], reference: bool 
         raise ValueError(f"unknown check group {group!r}: one of {', '.join(titles)}")
     with _quiet():
         oracles = Oracles(reference=reference_student(find_reference(assignment.name), assignment.name)) \
-            if reference else Oracles()
+            if reference else Oracles(store=public_store(assignment))
         student = NotebookStudent(namespace)
         result = grade_exercise(ex, student, oracles)
     score = float(result.group_score(group))
