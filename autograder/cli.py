@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import course, reference, report_text
+from autograder import course, reference, report_text, self_check
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="keep manual scores and extra credit a person set on test cells (default: clear them)")
     a.add_argument("--out", type=Path, help="also write <student>/results.json and feedback.txt here")
     _common(a)
+    self_check.add_parser(sub)
     return parser
 
 
@@ -308,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.autograde import cmd_autograde
 
         return cmd_autograde(args)
+    if args.command == "check":
+        return self_check.cmd_check(args)
     return cmd_grade(args)
 
 

@@ -284,6 +284,18 @@ def stale_public_values(assignment: Any, write: bool) -> list[str]:
             for n in stale]
 
 
+def stale_release_copy(assignment: Any, course_dir: Path, write: bool) -> list[Path]:
+    """The released notebook, copied into the package (exercises/<name>/): `autograder
+    check` reads a student's notebook against it, on a machine with only the wheel."""
+    release = course_dir / "assignments" / assignment.name / assignment.notebook_name
+    copy_ = assignment.folder / assignment.notebook_name
+    if release.is_file() and copy_.is_file() and copy_.read_bytes() == release.read_bytes():
+        return []
+    if write:
+        shutil.copyfile(release, copy_)
+    return [copy_]
+
+
 # --- command line ----------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -306,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.check:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(content)
+        stale += stale_release_copy(assignment, args.course_dir, write=not args.check)
         stale += stale_public_values(assignment, write=not args.check)
     for rel in stale:
         print(f"{'out of date' if args.check else 'wrote'}: {rel}")
