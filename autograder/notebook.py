@@ -72,7 +72,7 @@ def find_reference(assignment: str, start: Path | None = None) -> Path:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
+def quiet() -> Iterator[None]:
     """nbgrader zeroes a test cell that writes anything to stderr (a warning, say), so the
     grading itself never does: stray warnings are dropped, the rest goes to stdout."""
     with contextlib.redirect_stderr(sys.stdout), warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -97,7 +97,7 @@ def check(exercise: str, group: str, namespace: dict[str, Any], reference: bool 
     titles = {g.name: g.title for g in ex.groups()}
     if group not in titles:
         raise ValueError(f"unknown check group {group!r}: one of {', '.join(titles)}")
-    with _quiet():
+    with quiet():
         oracles = Oracles(reference=reference_student(find_reference(assignment.name), assignment.name)) \
             if reference else Oracles(store=public_store(assignment))
         student = NotebookStudent(namespace)
