@@ -62,6 +62,9 @@ def _runner(timeout: float, hidden: list[Path]) -> Iterator[tuple[OpenStudent, s
 
 def cmd_check(args: argparse.Namespace) -> int:
     notebook: Path = args.notebook
+    if notebook.suffix != ".ipynb" or not notebook.is_file():
+        print(f"autograder: {escape(str(notebook), 200)} is not a saved notebook (.ipynb file)", file=sys.stderr)
+        return 2
     try:
         assignment = _assignment(notebook, args.assignment)
     except course.CourseError as exc:
