@@ -5,7 +5,8 @@ shows it to TAs. It is built from the *release* (trusted: its cells, metadata an
 code) with the student's answer cells and added code cells in their places, every output
 removed, and under each test cell one output: the sandbox's feedback for that cell. So no
 text that student code printed in a kernel, no hidden-test source and no forged metadata
-reaches it; markdown the student added is left out (it would be rendered as HTML).
+reaches it. Markdown is rendered as HTML: what the student added is left out, and their
+written answers (derivations, graded by hand) come in with HTML and links neutralised.
 """
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from typing import Any
 from autograder.files import write_atomic
 from autograder.gradebook import cell_feedback, grade_cell_verdicts
 from autograder.ipynb import Cell, Release
+from autograder.text import written_answer
 from autograder.verdicts import SubmissionResult
 
 MISSING_ANSWER = "# (this answer cell was missing from the submitted notebook)"
+MISSING_WRITTEN = "*(this answer cell was missing from the submitted notebook)*"
 
 
 def _added_cell(cell: Cell) -> dict[str, Any]:
@@ -50,6 +53,8 @@ def build(release: Release, cells: list[Cell] | None, result: SubmissionResult) 
     """The autograded notebook. `cells`: the submission's, or None if it could not be read."""
     answers = {c.grade_id: c.source for c in cells or [] if c.grade_id in release.cells
                and release.cells[c.grade_id].role == "answer"}
+    written = {c.grade_id: written_answer(c.source) for c in cells or []
+               if c.cell_type == "markdown" and c.grade_id in release.written}
     added = _added_after(cells, release)
     out = copy.deepcopy(release.notebook)
     new_cells = [_added_cell(c) for c in added.get(None, [])]
@@ -65,6 +70,8 @@ def build(release: Release, cells: list[Cell] | None, result: SubmissionResult) 
                 verdicts = grade_cell_verdicts(result, grade_id)
                 text = cell_feedback(verdicts) if verdicts else "autograder: this cell is graded by hand"
                 raw["outputs"] = [_stream(text)]
+        elif raw["cell_type"] == "markdown" and grade_id in release.written:
+            raw["source"] = written.get(grade_id, MISSING_WRITTEN)  # a derivation, for the TA to grade
         new_cells.append(raw)
         new_cells += [_added_cell(c) for c in added.get(grade_id, [])] if grade_id else []
     out["cells"] = new_cells

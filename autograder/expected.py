@@ -93,6 +93,9 @@ class Oracles:
                 self._cache[exercise.name] = exercise.expected(self.secret, self.reference)
             except OracleError as exc:
                 raise GraderError(str(exc)) from None
+            except ImportError as exc:  # torch: the oracles' values are not stored for these inputs
+                raise GraderError(f"the expected values of {exercise.name} are not stored for these inputs, and "
+                                  f"computing them needs {exc.name or 'torch'}: pip install 'torch==2.13.0'") from None
             if self.store is not None:
                 self.store.save(exercise.name, self._cache[exercise.name])
         return self._cache[exercise.name]

@@ -78,16 +78,25 @@ class Written:
     cells: int
 
 
-def _score_cell(grade: Any, verdicts: list[Verdict], max_score: float, failed: bool, keep_manual: bool) -> None:
-    if not keep_manual:
+def _score_cell(grade: Any, verdicts: list[Verdict], max_score: float, failed: bool, clear: bool) -> None:
+    """A test cell gets the checks' score; a score set by hand on it (or extra credit) would
+    silently replace them, so it goes unless the TA keeps it (--keep-manual-scores)."""
+    if clear:
         grade.manual_score = None
         grade.extra_credit = None
-    if verdicts or failed:
-        grade.auto_score = 0.0 if failed else min(sum(v.points for v in verdicts), max_score)
-        grade.needs_manual_grade = failed or grade.manual_score is not None
-    else:  # graded by hand
-        grade.auto_score = None
-        grade.needs_manual_grade = grade.manual_score is None
+    grade.auto_score = 0.0 if failed else min(sum(v.points for v in verdicts), max_score)
+    grade.needs_manual_grade = failed or grade.manual_score is not None
+
+
+def _by_hand_cell(grade: Any, reset: bool) -> None:
+    """A written answer's score is the TA's: kept, unless this student's test cells carried
+    scores set by hand, the trace of student code that ran with a TA's rights (`nbgrader
+    autograde`) and may have written these too: then it is graded again."""
+    if reset:
+        grade.manual_score = None
+        grade.extra_credit = None
+    grade.auto_score = None
+    grade.needs_manual_grade = grade.manual_score is None
 
 
 def write_student(gb: Any, assignment: str, notebook: Any, result: SubmissionResult, student: str,
@@ -98,20 +107,24 @@ def write_student(gb: Any, assignment: str, notebook: Any, result: SubmissionRes
     else:
         gb.update_or_create_submission(assignment, student)
     failed = result.grader_error is not None
-    written = 0
+    grades = {c.name: gb.find_grade(c.name, notebook.name, assignment, student) for c in notebook.grade_cells}
+    by_hand = {c.name for c in notebook.grade_cells if c.cell_type == "markdown"}
+    tests = [grades[name] for name in grades if name not in by_hand]
+    reset = not keep_manual and any(g.manual_score is not None or g.extra_credit for g in tests)
     for cell in notebook.grade_cells:
-        verdicts = grade_cell_verdicts(result, cell.name) if cell.cell_type == "code" else []
-        grade = gb.find_grade(cell.name, notebook.name, assignment, student)
-        _score_cell(grade, verdicts, cell.max_score, failed and cell.cell_type == "code", keep_manual)
-        written += 1
+        if cell.name in by_hand:
+            _by_hand_cell(grades[cell.name], reset)
+        else:
+            _score_cell(grades[cell.name], grade_cell_verdicts(result, cell.name), cell.max_score, failed,
+                        not keep_manual)
     answers = sorted(notebook.solution_cells, key=lambda c: c.id)
     first = _first_answer(notebook, answers)
     for cell in answers:
         comment = gb.find_comment(cell.name, notebook.name, assignment, student)
         comment.auto_comment = submission_comment(result) if cell.name == first else None
-        if not keep_manual:
+        if not keep_manual and (cell.name not in by_hand or reset):
             comment.manual_comment = None
-    return Written(student, written)
+    return Written(student, len(grades))
 
 
 def _first_answer(notebook: Any, answers: list[Any]) -> str | None:

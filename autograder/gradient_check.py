@@ -45,7 +45,7 @@ def check_gradients(forward: Forward, backward: Backward, params: dict[str, Any]
     """Prints what is wrong with `backward` on these inputs; returns True when all is right.
 
     forward(params, X, y) -> (output, loss, cache); backward(params, cache) -> grads, a
-    dict with the keys of params (the course's contract). `exercise`, e.g. "sigmoid_mlp":
+    dict with the keys of params (the course's contract). `exercise`, the name of an exercise:
     also check against that exercise's model, with its named mistakes.
     """
     params = {k: float(v) if np.ndim(v) == 0 else np.array(v, dtype=np.float64) for k, v in params.items()}

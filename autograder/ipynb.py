@@ -62,6 +62,7 @@ class Release:
     assignment: str
     cells: dict[str, ReleaseCell]  # by grade_id, in notebook order
     notebook: dict[str, Any]  # the whole released notebook (for the autograded copy)
+    written: tuple[str, ...] = ()  # markdown answer cells (derivations, graded by hand): never run
 
     def ids(self, role: str) -> list[str]:
         return [c.grade_id for c in self.cells.values() if c.role == role]
@@ -176,7 +177,9 @@ def read_release(path: Path) -> Release:
         grade_id = metadata.get("nbgrader", {}).get("grade_id")
         if raw.get("cell_type") == "code" and isinstance(grade_id, str):
             cells[grade_id] = ReleaseCell(grade_id, _role(metadata), _text(raw["source"]) or "", metadata["nbgrader"])
-    release = Release(path, path.parent.name, cells, data)
+    written = tuple(raw["metadata"]["nbgrader"]["grade_id"] for raw in data.get("cells", [])
+                    if raw.get("cell_type") == "markdown" and raw.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    release = Release(path, path.parent.name, cells, data, written)
     if not release.ids("answer"):
         raise ReleaseError(f"the released notebook {path} has no solution cells")
     return release

@@ -123,6 +123,11 @@ class Exercise(Protocol):
 
     name: str
     title: str
+    # Points of a written derivation graded by hand (an nbgrader manually graded markdown
+    # answer cell; its prompt is the prose section "derivation"); 0: none.
+    derivation_points: float
+    notes: str  # the section of the course notes it practises, shown with its title
+
 
     def groups(self) -> tuple[Group, ...]: ...
 
@@ -161,7 +166,12 @@ class Assignment:
         raise KeyError(name)
 
     def max_points(self) -> float:
+        """What the checks award (the grader's part of the grade)."""
         return sum(c.points for ex in self.exercises for c in ex.checks())
+
+    def manual_points(self) -> float:
+        """What the written derivations are worth (graded by hand, in formgrader)."""
+        return sum(ex.derivation_points for ex in self.exercises)
 
     def prose(self, name: str) -> str:
         """A markdown file of the assignment's folder (the notebook's text lives there)."""

@@ -125,12 +125,12 @@ def load(path: Path, key: str, secret: CourseSecret | None = None) -> Any | None
         return None
 
 
-STORED_SUFFIXES = (".py", ".md", ".txt", ".csv", ".json")
+STORED_SUFFIXES = (".py", ".csv", ".json")  # what can change a value: code and data, not prose
 
 
 def digest(*paths: Path, extra: str = "") -> str:
-    """A key naming the content of files and folders (their source, prose and data files;
-    not the stores themselves)."""
+    """A key naming the content of files and folders: their code and data (prose cannot
+    change a value, and the stores themselves are not part of it)."""
     h = hashlib.sha256(extra.encode())
     for root in paths:
         files = [root] if root.is_file() else sorted(

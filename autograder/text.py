@@ -28,3 +28,15 @@ def label(text: str) -> str:
 def csv_cell(text: str) -> str:
     """A CSV cell that no spreadsheet takes for a formula (a leading quote shows it as text)."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+WRITTEN_CAP = 20_000  # a written derivation: a page of markdown and LaTeX
+
+
+def written_answer(markdown: str) -> str:
+    """A student's markdown answer (a derivation), safe for the HTML that formgrader and
+    generate_feedback render from it: no raw HTML (a script, an <img onerror>), no link or
+    image that could carry a javascript: URL. Entities keep what the student sees (MathJax
+    reads the rendered text, so $a < b$ still shows as math)."""
+    text = escape(markdown, WRITTEN_CAP).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("](", "]\\(").replace("]:", "]\\:")

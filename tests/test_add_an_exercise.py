@@ -152,7 +152,7 @@ def test_the_notebooks_are_generated_from_the_declaration(toy):
     assert ids == [None, "setup", "checker", None, "quadratic_forward_code", "quadratic_forward", None,
                    "quadratic_backward_code", "quadratic_backward"]
     text = json.dumps(release)
-    assert "Points: a quadratic model 6 (total 6)" in text and "Differentiate the square" in text
+    assert "Points: a quadratic model 6: 6 from the checks." in text and "Differentiate the square" in text
     assert "X ** 2" not in text  # the release holds stubs, not the reference's code
     solutions = json.dumps(json.loads((toy.course / "solutions" / "toy" / "toy.ipynb").read_text()))
     assert "X ** 2" in solutions and "BEGIN HIDDEN TESTS" in solutions
@@ -165,7 +165,7 @@ def test_the_grader_grades_and_names_the_mistakes(toy, tmp_path):
               "--csv", str(tmp_path / "s.csv"), "--reference", str(toy.course / "reference"))
     scores = {row["submission"]: float(row["score"]) for row in csv.DictReader((tmp_path / "s.csv").open())}
     # half: the gradients of a and b, and the descent; no_square: all but "inputs not modified"
-    assert scores == {"correct.py": 6, "half.py": 3, "no_square.py": 1}
+    assert scores == {"correct.py": 6, "half.py": 5, "no_square.py": 3}  # one root mistake costs once
     half = (tmp_path / "out" / "half.py" / "feedback.txt").read_text()
     assert "half the right value: the square's derivative brings a factor 2" in half
     no_square = json.loads((tmp_path / "out" / "no_square.py" / "results.json").read_text())

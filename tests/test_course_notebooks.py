@@ -34,10 +34,15 @@ def test_test_cells_are_worth_the_points_of_their_checks():
     for ex in BACKPROP.exercises:
         for c in ex.checks():
             points[(ex.name, c.group)] += c.points
-    cells = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
-             for c in nbs.SOLUTIONS_NB["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
-    assert cells == {f"{ex}_{group}": p for (ex, group), p in points.items()}
-    assert sum(cells.values()) == 29
+    graded = [c for c in nbs.SOLUTIONS_NB["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    tests = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+             for c in graded if c["cell_type"] == "code"}
+    assert tests == {f"{ex}_{group}": p for (ex, group), p in points.items()}
+    assert sum(tests.values()) == 29
+    by_hand = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+               for c in graded if c["cell_type"] == "markdown"}
+    assert by_hand == {f"{ex.name}_derivation": ex.derivation_points for ex in BACKPROP.exercises}
+    assert sum(by_hand.values()) == BACKPROP.manual_points() == 6
 
 
 def _execute(nb: dict, directory: Path) -> nbformat.NotebookNode:
@@ -63,13 +68,18 @@ def test_released_notebook_filled_with_the_solutions_runs_top_to_bottom(released
     assert errors == []
     for c in node.cells:
         meta = c.metadata.get("nbgrader", {})
-        if meta.get("grade"):
+        if meta.get("grade") and c.cell_type == "code":
             assert not [o for o in _outputs(c, "stream") if o.name == "stderr"], c.id
             (result,) = _outputs(c, "execute_result")
             assert float(result.data["text/plain"]) == meta["points"], _stdout(c)
             assert "FAIL" not in _stdout(c) and "PASS" in _stdout(c)
     train = next(c for c in node.cells if c.id == "train")
     assert any("image/png" in o.data for o in _outputs(train, "display_data")), "the loss curve was not plotted"
+    line = _stdout(next(c for c in node.cells if c.id == "univariate_after")).splitlines()
+    losses = [float(text.split("loss ")[1]) for text in line if text.startswith("step")]
+    assert len(losses) == 6 and losses[-1] < 0.2 * losses[0]
+    w, b = (float(part.split("= ")[1]) for part in line[-1].split(" (")[0].split(", "))
+    assert abs(w - 2) < 0.2 and abs(b + 1) < 0.2, line[-1]  # the noisy line it was fitted to
 
 
 @pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.parent.name)
@@ -77,7 +87,7 @@ def test_untouched_release_fails_its_tests_with_not_implemented_messages_not_tra
     work = shutil.copytree(released.parent, tmp_path / released.parent.name)
     node = _execute(json.loads(released.read_text()), work)
     assert [(c.id, o.ename) for c in node.cells for o in _outputs(c, "error")] == []
-    graded = [c for c in node.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    graded = [c for c in node.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert len(graded) == 9
     for c in graded:
         (result,) = _outputs(c, "execute_result")
@@ -86,6 +96,8 @@ def test_untouched_release_fails_its_tests_with_not_implemented_messages_not_tra
         assert "Traceback" not in _stdout(c)
     train = next(c for c in node.cells if c.id == "train")
     assert "Write sigmoid, sigmoid_mlp_forward and sigmoid_mlp_backward first" in _stdout(train)
+    line = next(c for c in node.cells if c.id == "univariate_after")
+    assert _stdout(line).strip() == "Write univariate_forward and univariate_backward first, then run this cell again."
 
 
 def _namespace(py: Path) -> dict:

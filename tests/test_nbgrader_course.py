@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import notebooks as nbs
@@ -153,8 +154,10 @@ def test_the_course_grades_full_zero_and_partial(course_run):
     export = {s: float(row["score"]) for s, row in course_run.export.items()}
     assert export["solution"] == export["ex_correct"] == 29
     assert export["release"] == export["ex_stub"] == 0
-    assert export["two_mistakes"] == course_run.grader["two_mistakes"].score == 29 - 3 - 2
-    assert {float(row["max_score"]) for row in course_run.export.values()} == {29.0}
+    # one root mistake costs once: a factor 2 in both univariate gradients, keepdims in b1
+    assert export["two_mistakes"] == course_run.grader["two_mistakes"].score == 29 - 1 - 1
+    # the written derivations (6 points) wait for a TA: in the maximum, not in the score yet
+    assert {float(row["max_score"]) for row in course_run.export.values()} == {29.0 + 6}
 
 
 def test_nbgrader_and_the_sandbox_agree_on_every_test_cell_of_honest_work(course_run):
@@ -165,8 +168,8 @@ def test_nbgrader_and_the_sandbox_agree_on_every_test_cell_of_honest_work(course
         assert result is not None and result.grader_error is None, student
         assert course_run.nbgrader[student] == nbs.by_group(result), student
     partial = {s: sum(v.values()) for s, v in course_run.nbgrader.items()}
-    assert partial["ex_mistake_missing_factor_2"] == 13 and partial["ex_mistake_no_keepdims"] == 25
-    assert partial["ex_mistake_sigmoid_derivative"] == 26
+    assert partial["ex_mistake_missing_factor_2"] == 25 and partial["ex_mistake_no_keepdims"] == 27
+    assert partial["ex_mistake_sigmoid_derivative"] == 28
 
 
 def test_autograde_leaves_the_sandboxes_scores_whatever_the_gradebook_held(course_run):
@@ -175,18 +178,18 @@ def test_autograde_leaves_the_sandboxes_scores_whatever_the_gradebook_held(cours
         assert course_run.gradebook[student] == nbs.by_group(course_run.grader[student]), student
         assert set(course_run.fields[student]) == {(None, None)}, student
         assert float(course_run.export[student]["score"]) == course_run.grader[student].score, student
-    assert float(course_run.export[LATE]["score"]) == 24
+    assert float(course_run.export[LATE]["score"]) == 27
     assert "FORGED COMMENT" not in json.dumps(course_run.comments)
 
 
 def test_feedback_appears_once_under_its_test_cell(course_run):
     html = (course_run.root / "feedback" / "two_mistakes" / nbs.ASSIGNMENT / "backprop.html").read_text()
-    assert html.count("autograder: 1/4 points for univariate (backward)") == 1
+    assert html.count("autograder: 3/4 points for univariate (backward)") == 1
     assert "keepdims=True" in html and "half the right value" in html
-    assert "24.0 / 29.0" in html
+    assert "27.0 / 35.0" in html
     notebook = json.loads((course_run.root / "autograded" / "two_mistakes" / nbs.ASSIGNMENT / nbs.NOTEBOOK).read_text())
     test = nbs.cell(notebook, "univariate_backward")
-    assert [o["text"].splitlines()[0] for o in test["outputs"]] == ["autograder: 1/4 points for univariate (backward)"]
+    assert [o["text"].splitlines()[0] for o in test["outputs"]] == ["autograder: 3/4 points for univariate (backward)"]
     assert "BEGIN HIDDEN TESTS" not in json.dumps(notebook)
     assert all(not c.get("outputs") for c in notebook["cells"] if not c["metadata"].get("nbgrader", {}).get("grade"))
 
@@ -195,7 +198,7 @@ def test_every_student_gets_a_feedback_file(course_run):
     for student in [*course_run.students, LATE]:
         assert (course_run.root / "feedback" / student / nbs.ASSIGNMENT / "backprop.html").is_file(), student
     stub = (course_run.root / "feedback" / "release" / nbs.ASSIGNMENT / "backprop.html").read_text()
-    assert "not implemented yet" in stub and "0.0 / 29.0" in stub
+    assert "not implemented yet" in stub and "0.0 / 35.0" in stub
 
 
 def test_feedback_comments_show_student_text_verbatim_not_as_html():
@@ -217,3 +220,56 @@ def test_secret_never_reaches_the_student_folders(course_run):
         for path in (course_run.root / folder).rglob("*"):
             assert not path.is_file() or secret not in path.read_bytes(), path
     assert os.environ.get(AUTOGRADER_SECRET) != SECRET  # the tests' own environment never holds it
+
+
+def _regrade(course_run: CourseRun, tmp_path: Path, student: str, *args: str) -> Path:
+    """autograde of one student, in a copy of the course (the module's course stays as it was)."""
+    root = shutil.copytree(course_run.root, tmp_path / "course")
+    run(sys.executable, "-m", "autograder.cli", "autograde", nbs.ASSIGNMENT, "--student", student, *args, cwd=root)
+    return root
+
+
+def _set_by_hand(db: Path, student: str, cell: str, score: float, comment: str) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        gb.find_grade(cell, nbs.ASSIGNMENT, nbs.ASSIGNMENT, student).manual_score = score
+        gb.find_comment(cell, nbs.ASSIGNMENT, nbs.ASSIGNMENT, student).manual_comment = comment
+        gb.db.commit()
+
+
+def test_a_tas_grade_of_a_written_derivation_survives_a_regrade(course_run, tmp_path):
+    _set_by_hand(course_run.root / "gradebook.db", "solution", "sigmoid_mlp_derivation", 1.5, "sigma' is right")
+    try:
+        root = _regrade(course_run, tmp_path, "solution")
+    finally:
+        _set_by_hand(course_run.root / "gradebook.db", "solution", "sigmoid_mlp_derivation", None, None)
+    scores, _, comments = gradebook_state(root / "gradebook.db", ["solution"])
+    assert scores["solution"]["sigmoid_mlp_derivation"] == 1.5
+    assert comments["solution"]["sigmoid_mlp_derivation"] == "sigma' is right"
+    assert sum(scores["solution"].values()) == 29 + 1.5
+
+
+def test_the_written_derivation_reaches_the_ta_as_text_never_as_html(course_run, tmp_path):
+    """A derivation with HTML and links in it: formgrader renders the autograded notebook."""
+    from nbconvert import HTMLExporter
+
+    nb = nbs.solved()
+    hostile = ("$\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ and $a < b$ <script>alert(1)</script> "
+               "<img src=x onerror=alert(2)> [click](javascript:alert(3)) ![i](javascript:alert(4))\n\n"
+               "[ref]: javascript:alert(5)\n\nsee [this][ref] <a href='javascript:alert(6)'>a</a>")
+    nbs.cell(nb, "sigmoid_mlp_derivation")["source"] = hostile
+    submitted = course_run.root / "submitted" / "writer" / nbs.ASSIGNMENT / nbs.NOTEBOOK
+    nbs.write(nb, submitted)
+    try:
+        root = _regrade(course_run, tmp_path, "writer", "--create-students")
+    finally:
+        shutil.rmtree(submitted.parent.parent)
+    autograded = json.loads((root / "autograded" / "writer" / nbs.ASSIGNMENT / nbs.NOTEBOOK).read_text())
+    written = "".join(nbs.cell(autograded, "sigmoid_mlp_derivation")["source"])
+    assert "\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))" in written  # the math, as written
+    html, _ = HTMLExporter().from_notebook_node(nbformat.reads(json.dumps(autograded), as_version=4))
+    body = html.lower()
+    for attack in ("<script>alert", "onerror=", 'href="javascript:', "href='javascript:", 'src="javascript:'):
+        assert attack not in body, attack
+    assert "&lt;script&gt;alert(1)" in html  # shown to the TA as text

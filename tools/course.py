@@ -31,8 +31,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 Notebook = dict[str, Any]
 CHECKER = """\
-# The checks behind the test cells: the course's `autograder` package (no answers in it).
-from autograder.notebook import check"""
+# The checks behind the test cells come from the course's `autograder` package (no answers
+# in it). Install it once, in the environment this notebook runs in (see the top of the notebook):
+#     %pip install ../{wheel}
+try:
+    from autograder import __version__
+    from autograder.notebook import check
+except ImportError as exc:
+    print(f"The course's checks are not installed in this notebook's environment ({{exc}}).\\n"
+          "Run `%pip install ../{wheel}` in a new cell (the wheel is in the course's assignments/ folder),\\n"
+          "then Kernel > Restart Kernel and run the notebook from the top. Until then the test cells check nothing.")
+
+    def check(exercise, group, namespace, reference=False):
+        print("not checked: the course's `autograder` package is not installed (see the second code cell)")
+        return 0
+else:
+    if __version__ != "{version}":
+        print(f"This notebook was written for autograder {version}; this environment has {{__version__}}: "
+              "run `%pip install --force-reinstall ../{wheel}`, then restart the kernel.")"""
 
 
 # --- the reference's code, for the solution cells --------------------------------------
@@ -67,8 +83,10 @@ def reference_functions(assignment: str, reference: Path) -> dict[str, RefFuncti
 
 # --- cells -----------------------------------------------------------------------------
 
-def _markdown(cell_id: str, text: str) -> dict:
-    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": text}
+def _markdown(cell_id: str, text: str, nbgrader: dict | None = None) -> dict:
+    metadata = {} if nbgrader is None else {"nbgrader": {"grade_id": cell_id, "locked": False, "schema_version": 3,
+                                                          "task": False, **nbgrader}}
+    return {"cell_type": "markdown", "id": cell_id, "metadata": metadata, "source": text}
 
 
 def _code(cell_id: str, text: str, nbgrader: dict | None = None, run: bool = False) -> dict:
@@ -129,37 +147,76 @@ def _group_points(exercise: Any) -> dict[str, float]:
     return points
 
 
-def exercise_cells(number: int, exercise: Any, assignment: Any, refs: dict[str, RefFunction]) -> list[dict]:
+def _derivation_cells(exercise: Any, prose: dict[str, str], reference: Path, assignment: str) -> list[dict]:
+    """The prompt and a markdown answer cell graded by hand (its model answer, in the
+    solutions only, is reference/<assignment>/derivations/<exercise>.md)."""
+    if not exercise.derivation_points:
+        return []
+    answer = (reference / assignment / "derivations" / f"{exercise.name}.md").read_text(encoding="utf-8").strip()
+    points = f"{exercise.derivation_points:g} point" + ("" if exercise.derivation_points == 1 else "s")
+    return [_markdown(f"{exercise.name}_derivation_text", prose["derivation"].replace("__POINTS__", points)),
+            _markdown(f"{exercise.name}_derivation", answer,
+                      {"solution": True, "grade": True, "points": exercise.derivation_points})]
+
+
+def _after_cells(exercise: Any, prose: dict[str, str], assignment: Any) -> list[dict]:
+    """What follows an exercise (e.g. training the model just written): prose and a
+    read-only code cell that is not graded."""
+    if "after" not in prose:
+        return []
+    return [_markdown(f"{exercise.name}_after_text", prose["after"]),
+            _code(f"{exercise.name}_after", assignment.prose(f"{exercise.name}_after.txt"), {"locked": True})]
+
+
+def exercise_cells(number: int, exercise: Any, assignment: Any, refs: dict[str, RefFunction],
+                   reference: Path) -> list[dict]:
     prose = sections(assignment.prose(f"{exercise.name}.md"))
     intro = prose["intro"].replace("__TABLE__", _param_table(exercise))
-    cells = [_markdown(f"{exercise.name}_text", f"## {number}. {exercise.title}\n\n{intro}")]
+    notes = f"\n\n*Course notes: {exercise.notes}.*" if exercise.notes else ""
+    cells = [_markdown(f"{exercise.name}_text", f"## {number}. {exercise.title}{notes}\n\n{intro}")]
     points = _group_points(exercise)
     for group in exercise.groups():
         if f"before {group.name}" in prose:
             cells.append(_markdown(f"{exercise.name}_hints" if group.name == "backward" else
                                    f"{exercise.name}_{group.name}_text", prose[f"before {group.name}"]))
+        if group.name == "backward":
+            cells += _derivation_cells(exercise, prose, reference, assignment.name)
         if group.functions:  # a group of checks on functions written earlier has no answer cell
             code = "\n\n\n".join(_solution(exercise, refs[f]) for f in group.functions)
             cells.append(_code(f"{exercise.name}_{group.name}_code", code, {"solution": True}))
         cells.append(_code(f"{exercise.name}_{group.name}", _test(exercise, group.name),
                            {"grade": True, "locked": True, "points": points[group.name]}))
-    return cells
+    return cells + _after_cells(exercise, prose, assignment)
+
+
+def _points_text(assignment: Any) -> str:
+    def points(ex: Any) -> str:
+        checks = f"{sum(c.points for c in ex.checks()):g}"
+        return checks + (f" + {ex.derivation_points:g} for the derivation" if ex.derivation_points else "")
+
+    totals = ", ".join(f"{ex.title[0].lower()}{ex.title[1:]} {points(ex)}" for ex in assignment.exercises)
+    manual = assignment.manual_points()
+    return f"{totals}: {assignment.max_points():g} from the checks" + (
+        f" and {manual:g} for the written derivations, graded by hand" if manual else "")
 
 
 def solutions_notebook(assignment: Any, reference: Path = ROOT / "reference") -> Notebook:
     refs = reference_functions(assignment.name, reference)
-    totals = ", ".join(f"{ex.title[0].lower()}{ex.title[1:]} {sum(c.points for c in ex.checks()):g}"
-                       for ex in assignment.exercises)
+    import autograder
+
     cells = [
-        _markdown("intro", assignment.prose("intro.md").replace("__POINTS__", f"{totals} (total {assignment.max_points():g})") + "\n"),
+        _markdown("intro", assignment.prose("intro.md").replace("__POINTS__", _points_text(assignment))
+                  .replace("__WHEEL__", wheel_name()) + "\n"),
         _code("setup", assignment.setup, {"locked": True}, run=True),
-        _code("checker", CHECKER, {"locked": True}),
+        _code("checker", CHECKER.format(wheel=wheel_name(), version=autograder.__version__), {"locked": True}),
     ]
     for number, ex in enumerate(assignment.exercises, 1):
-        cells += exercise_cells(number, ex, assignment, refs)
+        cells += exercise_cells(number, ex, assignment, refs, reference)
     if (assignment.folder / "closing.md").is_file():
         cells += [_markdown("train_text", assignment.prose("closing.md")),
                   _code("train", assignment.prose("closing_cell.txt"), {"locked": True})]
+    if (assignment.folder / "next.md").is_file():
+        cells.append(_markdown("next", assignment.prose("next.md")))
     return {
         "cells": cells,
         "metadata": {
@@ -250,7 +307,8 @@ def fill(notebook: Notebook, source: str) -> Notebook:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         chunks.setdefault(getattr(node, "name", None), []).append("\n".join(lines[start - 1: node.end_lineno]))
     out = copy.deepcopy(notebook)
-    answers = [c for c in out["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    answers = [c for c in out["cells"]
+               if c["cell_type"] == "code" and c.get("metadata", {}).get("nbgrader", {}).get("solution")]
     used: set[str] = set()
     for cell in answers:
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
@@ -296,6 +354,48 @@ def stale_release_copy(assignment: Any, course_dir: Path, write: bool) -> list[P
     return [copy_]
 
 
+# --- the wheel students install, shipped next to the released notebooks -----------------
+
+WHEEL_EPOCH = "315532800"  # 1980-01-01, zip's earliest: the same sources build the same bytes
+
+
+def wheel_name() -> str:
+    import autograder
+
+    return f"backprop_autograder-{autograder.__version__}-py3-none-any.whl"
+
+
+def build_wheel(into: Path, root: Path = ROOT) -> Path:
+    """The package (autograder/ and exercises/ only: never reference/ or solutions/), built
+    offline from a clean copy of those sources, reproducibly."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+        for name in ("autograder", "exercises"):
+            shutil.copytree(root / name, src / name, ignore=ignore)
+        shutil.copy(root / "pyproject.toml", src)
+        env = {**venv_env(), "SOURCE_DATE_EPOCH": WHEEL_EPOCH}
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                               "-q", "-w", str(into), str(src)], capture_output=True, text=True, env=env, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"building the wheel failed:\n{proc.stdout}\n{proc.stderr}")
+    return into / wheel_name()
+
+
+def stale_wheel(course_dir: Path, write: bool) -> list[Path]:
+    """assignments/<wheel>: what the notebooks' install cell installs."""
+    shipped = course_dir / "assignments" / wheel_name()
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build_wheel(Path(tmp))
+        if shipped.is_file() and shipped.read_bytes() == built.read_bytes():
+            return []
+        if write:
+            for old in shipped.parent.glob("backprop_autograder-*.whl"):
+                old.unlink()
+            shutil.copyfile(built, shipped)
+    return [shipped.relative_to(course_dir)]
+
+
 # --- command line ----------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                     path.write_text(content)
         stale += stale_release_copy(assignment, args.course_dir, write=not args.check)
         stale += stale_public_values(assignment, write=not args.check)
+    if not args.assignment:
+        stale += stale_wheel(args.course_dir, write=not args.check)
     for rel in stale:
         print(f"{'out of date' if args.check else 'wrote'}: {rel}")
     return 1 if (args.check and stale) else 0

@@ -188,6 +188,8 @@ class Functions:
     name: str
     title: str
     functions: tuple[Elementwise, ...]
+    derivation_points: float = 0.0  # a written derivation graded by hand (spec.Exercise)
+    notes: str = ""  # the section of the course notes it practises
 
     def groups(self) -> tuple[Group, ...]:
         return tuple(Group(f.group_name, f.names, f.name) for f in self.functions)

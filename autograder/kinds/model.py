@@ -115,6 +115,8 @@ class Model:
     training: Training | None = None
     carry_forward: bool = True  # the course's policy: one root mistake costs once (carry_forward.py)
     output_nonfinite: str = ""  # where an inf or NaN output comes from (e.g. exp overflowing)
+    derivation_points: float = 0.0  # a written derivation graded by hand (spec.Exercise)
+    notes: str = ""  # the section of the course notes it practises
 
     @property
     def forward_name(self) -> str:

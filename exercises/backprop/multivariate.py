@@ -25,6 +25,8 @@ EXERCISE = Model(
     loss=MSE,
     vocabulary=VOCABULARY,
     formula="y_hat = w X + b",
+    notes="linear regression with n features",
+    derivation_points=1,
     mistakes=(
         *loss_mistakes(torch_forward),
         Mistake("no_bias_b", "the bias b is missing from y_hat", without(torch_forward, "b")),

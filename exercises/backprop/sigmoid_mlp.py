@@ -50,6 +50,8 @@ EXERCISE = Model(
     formula="Z = W1 X + b1; A = sigmoid(Z); y_hat = w2 A + b2",
     helpers=(SIGMOID,),
     output_rules=(hidden_broadcast,),
+    notes="a two-layer network with a sigmoid activation",
+    derivation_points=2,
     mistakes=(
         *loss_mistakes(torch_forward),
         Mistake("no_bias_b2", "the bias b2 is missing from y_hat", without(torch_forward, "b2")),

@@ -22,6 +22,8 @@ EXERCISE = Model(
     vocabulary=VOCABULARY,
     formula="Z = W1 X + b1; y_hat = w2 Z + b2",
     output_rules=(hidden_broadcast,),
+    notes="a two-layer network: backpropagation through a hidden layer",
+    derivation_points=2,
     mistakes=(
         *loss_mistakes(torch_forward),
         Mistake("no_bias_b2", "the bias b2 is missing from y_hat", without(torch_forward, "b2")),

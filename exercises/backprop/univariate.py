@@ -25,6 +25,8 @@ EXERCISE = Model(
     vocabulary=VOCABULARY,
     formula="y_hat = w x + b",
     x_shape="(1, m)",
+    notes="linear regression with one feature, and gradient descent",
+    derivation_points=1,
     mistakes=(
         *loss_mistakes(torch_forward),
         Mistake("no_bias_b", "the bias b is missing from y_hat", without(torch_forward, "b")),
