@@ -33,6 +33,7 @@ from typing import Any
 import autograder
 from autograder.execution import OUTPUT_CAP, CallError, Chunk, load_failure
 from autograder.policy import AUTODIFF_MODULES
+from autograder.protection import Level
 from autograder.protocol import WORKER_FAILED, Closed, ProtocolError, Timeout, read_frame, write_frame
 from autograder.student import Batch, Call, Outcome
 from autograder.text import escape
@@ -288,8 +289,11 @@ class SandboxPool:
     follows the *thread* that started it: use a pool from threads that outlive it (the
     main thread, or an executor's workers until it shuts down)."""
 
-    def __init__(self, limits: Limits, *, confined: bool = True, reuse: bool = True) -> None:
+    def __init__(self, limits: Limits, *, level: Level = Level.BWRAP, confined: bool = True, reuse: bool = True) -> None:
+        if level is Level.NONE:
+            raise ValueError("a pool runs sandboxes: --protection none grades in-process")
         self.limits = limits
+        self.level = level
         self.confined = confined  # False: no bubblewrap (benchmarks only)
         self.reuse = reuse  # False: a new sandbox per submission (benchmarks only)
         self._idle: list[Sandbox] = []
@@ -304,6 +308,8 @@ class SandboxPool:
         with self._lock:
             self._started += 1
             uid = CHILD_UIDS.start + self._started % len(CHILD_UIDS)
+        if self.level is Level.CONTAINER and self.confined:
+            raise SandboxUnavailable("the container level is not implemented yet")
         return Sandbox(self.limits, uid, self.confined)
 
     def prewarm(self, count: int) -> None:
@@ -312,6 +318,16 @@ class SandboxPool:
         started = [self._new() for _ in range(count)]
         with self._lock:
             self._starting += started
+
+    def wait_one_ready(self, timeout: float = 60.0) -> None:
+        """Waits for one started sandbox (or a new one) to answer: proof that this level
+        starts here. Raises SandboxUnavailable."""
+        with self._lock:
+            sandbox = self._starting.pop() if self._starting else None
+        sandbox = sandbox or self._new()
+        sandbox.wait_ready(timeout)
+        with self._lock:
+            self._idle.append(sandbox)
 
     def acquire(self) -> Sandbox:
         with self._lock:
