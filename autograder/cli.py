@@ -23,6 +23,7 @@ from autograder import course, reference, report_text, self_check
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
+from autograder.protection import Level, ProtectionRefused, Request, add_arguments, requested
 from autograder.layout import Job, discover
 from autograder.report_csv import write_csv
 from autograder.report_gradescope import write_gradescope
@@ -35,15 +36,15 @@ from autograder.text import escape
 from autograder.verdicts import SubmissionResult
 
 if TYPE_CHECKING:
-    from autograder.sandbox import SandboxPool
+    from autograder.sandbox import Limits, SandboxPool
 
 EXIT_OK, EXIT_USAGE, EXIT_GRADER, EXIT_INTERRUPTED = 0, 2, 3, 130
-NO_SANDBOX = "in-process, NO SANDBOX (--no-sandbox): student code ran with the grader's rights"
+NO_SANDBOX = "in-process, NO SANDBOX (--protection none): student code ran with the grader's rights"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: cores)")
-    p.add_argument("--no-sandbox", action="store_true", help="run student code in this process (trusted code only)")
+    add_arguments(p)  # --protection, --min-protection, --no-sandbox
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per student function call (sandbox)")
     p.add_argument("--reference", type=Path, default=None,
                    help="reference/ directory (default: ./reference if present; else torch.autograd is the primary oracle)")
@@ -152,19 +153,41 @@ def load_oracles(pool: SandboxPool | None, assignment: Assignment, course_dir: P
     return oracles
 
 
+def start_pool(request: Request, limits: "Limits", prewarm: int, stack: contextlib.ExitStack) -> SandboxPool:
+    """The strongest requested level whose first sandbox starts here (its zygote answers);
+    the others of `prewarm` get ready while the oracles warm up. Raises ProtectionRefused
+    with every level's reason when none starts."""
+    from autograder.sandbox import SandboxPool, SandboxUnavailable
+
+    reasons = []
+    for level in request.candidates():
+        pool = SandboxPool(limits, level=level)
+        try:
+            pool.prewarm(prewarm)
+            pool.wait_one_ready()
+        except SandboxUnavailable as exc:
+            pool.close()
+            reasons.append(f"--protection {level.flag}: {exc}")
+            continue
+        return stack.enter_context(pool)
+    raise ProtectionRefused("no sandbox of the protection required could be started here (minimum: "
+                            f"{request.minimum.flag}):\n" + "\n".join(reasons))
+
+
 def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, stack: contextlib.ExitStack,
                  hidden: list[Path], reference_dir: Path | None, secret: CourseSecret | None,
                  course_dir: Path) -> Session:
-    """Raises GraderError or SandboxUnavailable (fail closed unless --no-sandbox)."""
+    """Raises GraderError, ProtectionRefused or SandboxUnavailable (fail closed: student code
+    runs in this process only with --protection none, which --min-protection must allow)."""
     installed = installation()
     if installed.refuse:
         raise GraderError(installed.text)
+    request = requested(args)
     pool = None
-    if not args.no_sandbox:
-        from autograder.sandbox import Limits, SandboxPool
+    if request.candidates() != [Level.NONE]:
+        from autograder.sandbox import Limits
 
-        pool = stack.enter_context(SandboxPool(Limits(call_timeout=args.timeout)))
-        pool.prewarm(max(1, min(args.workers, jobs)))  # they get ready during the oracles' warm-up
+        pool = start_pool(request, Limits(call_timeout=args.timeout), max(1, min(args.workers, jobs)), stack)
     oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
     if pool is None:
         return Session(assignment, oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
@@ -264,7 +287,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             session = open_session(args, chosen, len(jobs), stack, hidden,
                                    args.reference or default_reference_dir(course_dir, chosen.name),
                                    secret_for(args, course_dir), course_dir)
-        except (GraderError, SecretError) as exc:
+        except (GraderError, SecretError, ProtectionRefused) as exc:
             return setup_failed(exc)
         except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
             return setup_failed(exc)

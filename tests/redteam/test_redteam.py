@@ -161,6 +161,7 @@ class RunOutputs:
     returncode: int
     stderr: str
     seconds: float
+    protection: str = ""  # as the baseline's results.json records it
     changed_after_exit: list[str] = field(default_factory=list)
     stray_processes: list[str] = field(default_factory=list)
     planted_files: list[str] = field(default_factory=list)
@@ -225,19 +226,67 @@ def remove_planted_files(extra_dirs: list[Path]) -> list[str]:
     return found
 
 
-def grade(paths: list[Path], workdir: Path, *, sandbox: bool, settle: float = SETTLE_SECONDS) -> RunOutputs:
+# The protection levels the red team runs at. "container" runs where namespaces are really
+# unavailable (tests/docker_like.py: root of a container with Docker's capabilities, no user
+# namespaces), with --protection auto: the grader must fall back to the container level itself.
+# "container-no-landlock" is the same on a kernel without Landlock (its calls fail with ENOSYS).
+LEVELS = ("bwrap", "container", "container-no-landlock")
+DOCKER_LIKE = [sys.executable, str(ROOT / "tests" / "docker_like.py")]
+TABLE = ROOT / "docs" / "protection.md"
+TABLE_BEGIN, TABLE_END = "<!-- redteam-table:begin -->", "<!-- redteam-table:end -->"
+
+# Attacks a level is known not to hold, and why: docs/protection.md shows the reason, and
+# their tests are skipped with it (whether one gets through depends on the machine: what
+# else is world-readable on it, how many processes it runs).
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("container-no-landlock", "read_reference"):
+        "reads any world-readable copy of the solutions elsewhere on the machine (here: another checkout of the "
+        "course); the course directory being graded is closed to it",
+    ("container-no-landlock", "kill_processes"):
+        "lists the machine's processes and their command lines (kills of other uids are refused)",
+    ("container-no-landlock", "shadow_modules"):
+        "writes in world-writable directories such as /tmp while it runs (what its uid left there is removed "
+        "after it, and no grader or other child imports from there)",
+}
+
+# Where a level stops an attack by another mechanism, its feedback says so differently.
+EXPECTED_FEEDBACK_AT: dict[str, dict[str, tuple[str, ...]]] = {
+    "container": {
+        "disk_flood": ("wrote more than 64 MiB of files and was stopped",),  # no tmpfs: the disk watch
+        "kill_processes": ("PermissionError: [Errno 13] Permission denied: '/proc'",),  # Landlock: no /proc
+        "sabotage_next_submission": ("Permission denied: '/proc'",),
+    },
+    "container-no-landlock": {
+        "disk_flood": ("wrote more than 64 MiB of files and was stopped",),
+        # It sees the machine's processes (KNOWN_GAPS) and politely quits before starting.
+        "sabotage_next_submission": (),
+    },
+}
+
+
+def _command(level: str) -> tuple[list[str], list[str]]:
+    """(prefix, flags) that run the grader at `level`."""
+    if level == "none":
+        return [], ["--no-sandbox"]
+    if level.startswith("container"):
+        prefix = DOCKER_LIKE + (["--no-landlock"] if level == "container-no-landlock" else [])
+        return prefix, ["--workers", "2", "--protection", "auto"]
+    return [], ["--workers", "2", "--protection", level]
+
+
+def grade(paths: list[Path], workdir: Path, *, level: str, settle: float = SETTLE_SECONDS) -> RunOutputs:
     """One CLI run over `paths` (in that order), from the repository root like `./run grade`,
     then `settle` seconds of waiting to see what the run leaves behind (processes are looked
     for only when settle > 0)."""
     with FileLock(str(PROCESS_LOCK)) if settle > 0 else ExitStack():
-        return _grade(paths, workdir, sandbox, settle)
+        return _grade(paths, workdir, level, settle)
 
 
-def _grade(paths: list[Path], workdir: Path, sandbox: bool, settle: float) -> RunOutputs:
+def _grade(paths: list[Path], workdir: Path, level: str, settle: float) -> RunOutputs:
     out, csv_path = workdir / "out", workdir / "scores.csv"
-    args = [sys.executable, "-m", "autograder.cli", "grade", *map(str, paths), "--out", str(out),
-            "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet"]
-    args += ["--workers", "2"] if sandbox else ["--no-sandbox"]
+    prefix, flags = _command(level)
+    args = [*prefix, sys.executable, "-m", "autograder.cli", "grade", *map(str, paths), "--out", str(out),
+            "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet", *flags]
     start = time.monotonic()
     proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=900)
     seconds = time.monotonic() - start
@@ -246,9 +295,10 @@ def _grade(paths: list[Path], workdir: Path, sandbox: bool, settle: float) -> Ru
     later = _digests([p for p in (out, csv_path) if p.exists()])
     labels = [p.name for p in paths] if not any(p.is_dir() for p in paths) else \
         sorted(f.name for p in paths for f in p.glob("*.py"))
+    recorded = _read_json(out / f"{BASELINE}.py" / "results.json")
     return RunOutputs(
         out=str(out), csv=str(csv_path), labels=labels, returncode=proc.returncode, stderr=proc.stderr[-5000:],
-        seconds=seconds,
+        seconds=seconds, protection=recorded.get("extra_data", {}).get("protection", "") if isinstance(recorded, dict) else "",
         changed_after_exit=sorted(p for p in set(at_exit) | set(later) if at_exit.get(p) != later.get(p)),
         stray_processes=reap_marked_processes() if settle > 0 else [],
         planted_files=remove_planted_files([workdir]),
@@ -432,24 +482,34 @@ def _build_batch(batch: Path) -> None:
         shutil.copy(CORRECT, batch / f"{name}{CORRECT_SUFFIX}")
 
 
-@pytest.fixture(scope="session")
-def sandboxed_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunOutputs:
-    """The expensive run, once per session: the first xdist worker grades, the others wait on
-    the lock and read its outputs (pytest-xdist's recipe for once-only session fixtures)."""
+def _shared_run(level: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunOutputs:
+    """The expensive run, once per session and level: the first xdist worker grades, the
+    others wait on the lock and read its outputs (pytest-xdist's recipe for once-only
+    session fixtures)."""
     base = tmp_path_factory.getbasetemp()
     shared = base if worker_id == "master" else base.parent  # base.parent: this session's, for all workers
-    record = shared / "redteam-run.json"
-    with FileLock(str(shared / "redteam-run.lock")):
+    record = shared / f"redteam-run-{level}.json"
+    with FileLock(str(shared / f"redteam-run-{level}.lock")):
         if record.exists():
             return RunOutputs(**json.loads(record.read_text()))
-        workdir = shared / "redteam-sandboxed"
+        workdir = shared / f"redteam-{level}"
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir()
         _build_batch(workdir / "batch")
         with ReferenceServer():
-            run = grade([workdir / "batch"], workdir, sandbox=True)
+            run = grade([workdir / "batch"], workdir, level=level)
         record.write_text(json.dumps(asdict(run)))
         return run
+
+
+@pytest.fixture(scope="session", params=LEVELS)
+def level(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def sandboxed_run(level: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunOutputs:
+    return _shared_run(level, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
@@ -468,17 +528,67 @@ def test_the_grader_survives_the_whole_batch(sandboxed_run: RunOutputs, found: d
     assert found[RUN] == [], _explain(sandboxed_run)
 
 
+def test_the_run_used_the_level_it_is_named_after(level: str, sandboxed_run: RunOutputs) -> None:
+    """At "container", auto had bubblewrap refused by the kernel and fell back by itself."""
+    names = {"bwrap": "bubblewrap sandbox (", "container": "container sandbox (no namespaces; uid 6",
+             "container-no-landlock": "container sandbox (no namespaces; uid 6"}
+    assert sandboxed_run.protection.startswith(names[level]), _explain(sandboxed_run)
+    assert ("NO Landlock" in sandboxed_run.protection) == (level == "container-no-landlock")
+
+
 @pytest.mark.parametrize("attack", attack_names())
-def test_attack_is_contained(attack: str, sandboxed_run: RunOutputs, found: dict[str, list[str]]) -> None:
+def test_attack_is_contained(attack: str, level: str, sandboxed_run: RunOutputs, found: dict[str, list[str]]) -> None:
+    if (level, attack) in KNOWN_GAPS:
+        pytest.skip(f"not held at {level}: {KNOWN_GAPS[(level, attack)]}")
     assert found.get(attack) == [], f"{attack}: {found.get(attack)} {_explain(sandboxed_run)}"
 
 
 @pytest.mark.parametrize("attack", sorted(EXPECTED_FEEDBACK))
-def test_feedback_says_what_happened(attack: str, sandboxed_run: RunOutputs) -> None:
+def test_feedback_says_what_happened(attack: str, level: str, sandboxed_run: RunOutputs) -> None:
+    if (level, attack) in KNOWN_GAPS:
+        pytest.skip(f"not held at {level}: {KNOWN_GAPS[(level, attack)]}")
     feedback = Path(sandboxed_run.out) / f"{attack}.py" / "feedback.txt"
     text = feedback.read_text(errors="replace") if feedback.is_file() else ""
-    missing = [m for m in EXPECTED_FEEDBACK[attack] if m not in text]
+    expected = EXPECTED_FEEDBACK_AT.get(level, {}).get(attack, EXPECTED_FEEDBACK[attack])
+    missing = [m for m in expected if m not in text]
     assert not missing, f"{feedback} lacks {missing}:\n{text[:3000]}"
+
+
+# --- the table in docs/protection.md --------------------------------------------------------
+
+def _cell(violations_of_attack: list[str], gap: str | None) -> str:
+    if not violations_of_attack and gap is None:
+        return "held"
+    why = gap or violations_of_attack[0]  # an unknown gap shows what got through: the test then fails
+    return "**not held**: " + re.sub(r"\s+", " ", why).replace("|", "\\|")[:300]
+
+
+def protection_table(found_at: dict[str, dict[str, list[str]]]) -> str:
+    """Markdown: one row per attack, one column per level, from the red-team runs."""
+    lines = ["| attack | " + " | ".join(LEVELS) + " |", "|---" * (len(LEVELS) + 1) + "|"]
+    for attack in attack_names():
+        doc = (ATTACKS_DIR / f"{attack}.py").read_text().split('"""')[1]
+        what = re.sub(r"\s+", " ", doc.split("Attack:", 1)[-1]).strip().split(". ")[0][:110].replace("|", "\\|")
+        cells = [_cell(found_at[level].get(attack, []), KNOWN_GAPS.get((level, attack))) for level in LEVELS]
+        lines.append(f"| `{attack}`: {what} | " + " | ".join(cells) + " |")
+    whole = ["held" if not found_at[level][RUN] else "**not held**: " + found_at[level][RUN][0][:200] for level in LEVELS]
+    lines.append("| the run as a whole: exit 0, no process or file left behind | " + " | ".join(whole) + " |")
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+def test_the_protection_table_in_the_docs_is_the_red_teams(tmp_path_factory: pytest.TempPathFactory,
+                                                          worker_id: str) -> None:
+    """docs/protection.md shows what these runs found. AUTOGRADER_WRITE_TABLE=1 rewrites it."""
+    found_at = {level: violations(_shared_run(level, tmp_path_factory, worker_id)) for level in LEVELS}
+    table = protection_table(found_at)
+    text = TABLE.read_text()
+    head, rest = text.split(TABLE_BEGIN)
+    current = rest.split(TABLE_END)[0].strip()
+    if os.environ.get("AUTOGRADER_WRITE_TABLE") == "1":
+        TABLE.write_text(f"{head}{TABLE_BEGIN}\n{table}\n{TABLE_END}{rest.split(TABLE_END)[1]}")
+        return
+    assert current == table, f"{TABLE} is stale: rerun with AUTOGRADER_WRITE_TABLE=1"
 
 
 # --- sabotage: without the sandbox the same checks must fire -------------------------------
@@ -495,7 +605,7 @@ def test_without_the_sandbox_the_checks_fire(attack: str, tmp_path_factory: pyte
         shutil.copy(source, path)
     with ReferenceServer():
         # Only an attack that leaves a process behind can strike after the grader exits.
-        run = grade(paths, workdir, sandbox=False, settle=SETTLE_SECONDS if "orphan" in attack else 0.0)
+        run = grade(paths, workdir, level="none", settle=SETTLE_SECONDS if "orphan" in attack else 0.0)
     found = violations(run)
     reported = found[attack] + found[RUN]
     assert any(SABOTAGE[attack] in v for v in reported), f"{attack} was not caught without the sandbox: {found}"
