@@ -41,14 +41,17 @@ def _assignment(notebook: Path, name: str | None) -> Assignment:
 
 @contextlib.contextmanager
 def _runner(timeout: float, hidden: list[Path]) -> Iterator[tuple[OpenStudent, str]]:
-    """The sandbox if this machine has one, else this process (the student's own code on
-    the student's own machine)."""
-    from autograder.sandbox import Limits, SandboxedStudent, SandboxPool, SandboxUnavailable
+    """The strongest sandbox this machine has (as `--protection auto`), else this process
+    (the student's own code on the student's own machine)."""
+    from autograder.cli import start_pool
+    from autograder.protection import AUTO, Level, ProtectionRefused, Request
+    from autograder.sandbox import Limits, SandboxedStudent, SandboxUnavailable
 
-    with SandboxPool(Limits(call_timeout=timeout)) as pool:
+    with contextlib.ExitStack() as stack:
         try:
+            pool = start_pool(Request(AUTO, Level.CONTAINER), Limits(call_timeout=timeout), 1, stack)
             protection = pool.probe(hidden)
-        except (SandboxUnavailable, OSError):
+        except (ProtectionRefused, SandboxUnavailable, OSError):
             yield in_process, IN_PROCESS
             return
 

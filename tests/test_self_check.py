@@ -39,10 +39,11 @@ def test_a_typo_made_after_running_is_a_syntax_error_named_by_its_cell(tmp_path)
     cell = nbs.cell(nb, "multivariate_forward_code")
     cell["source"] = cell["source"].replace("def multivariate_forward(params, X, y):",
                                             "def multivariate_forward(params, X, y)")
+    number = nb["cells"].index(cell) + 1  # as Jupyter counts, markdown included
     proc = check(nbs.write(nb, tmp_path / "backprop.ipynb"))
     assert proc.returncode == 0, proc.stderr
-    assert ("`multivariate_forward` is not defined: cell 11, which defines it, was not run: it is not valid Python:\n"
-            "         cell 11, line 1: def multivariate_forward(params, X, y)\n"
+    assert (f"`multivariate_forward` is not defined: cell {number}, which defines it, was not run: it is not valid "
+            f"Python:\n         cell {number}, line 1: def multivariate_forward(params, X, y)\n"
             "       SyntaxError: expected ':'") in proc.stdout
     assert "earns 23/29" in proc.stdout  # multivariate's 6 points
 
