@@ -153,10 +153,12 @@ def load_oracles(pool: SandboxPool | None, assignment: Assignment, course_dir: P
     return oracles
 
 
-def start_pool(request: Request, limits: "Limits", prewarm: int, stack: contextlib.ExitStack) -> SandboxPool:
-    """The strongest requested level whose first sandbox starts here (its zygote answers);
-    the others of `prewarm` get ready while the oracles warm up. Raises ProtectionRefused
-    with every level's reason when none starts."""
+def start_pool(request: Request, limits: "Limits", prewarm: int, stack: contextlib.ExitStack,
+               hidden: list[Path]) -> tuple[SandboxPool, str]:
+    """The strongest requested level that starts here and passes its probe (checked from
+    inside a child), with the protection string every result records; the others of
+    `prewarm` get ready while the oracles warm up. Raises ProtectionRefused with every
+    level's reason when none holds."""
     from autograder.sandbox import SandboxPool, SandboxUnavailable
 
     reasons = []
@@ -165,11 +167,12 @@ def start_pool(request: Request, limits: "Limits", prewarm: int, stack: contextl
         try:
             pool.prewarm(prewarm)
             pool.wait_one_ready()
+            protection = pool.probe(hidden)
         except SandboxUnavailable as exc:
             pool.close()
             reasons.append(f"--protection {level.flag}: {exc}")
             continue
-        return stack.enter_context(pool)
+        return stack.enter_context(pool), protection
     raise ProtectionRefused("no sandbox of the protection required could be started here (minimum: "
                             f"{request.minimum.flag}):\n" + "\n".join(reasons))
 
@@ -187,13 +190,12 @@ def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, st
     if request.candidates() != [Level.NONE]:
         from autograder.sandbox import Limits
 
-        pool = start_pool(request, Limits(call_timeout=args.timeout), max(1, min(args.workers, jobs)), stack)
+        pool, protection = start_pool(request, Limits(call_timeout=args.timeout), max(1, min(args.workers, jobs)),
+                                      stack, hidden)
     oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
     if pool is None:
         return Session(assignment, oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
     from autograder.sandbox import SandboxedStudent
-
-    protection = pool.probe(hidden)
 
     @contextlib.contextmanager
     def open_student(submission: Submission) -> Iterator[SandboxedStudent]:

@@ -209,6 +209,10 @@ class Sandbox:
             self.proc = subprocess.Popen(self._command(theirs.fileno(), confined), env=env,
                                          pass_fds=keep, stdin=subprocess.DEVNULL,
                                          stdout=self.log, stderr=self.log, start_new_session=True)
+        except FileNotFoundError as exc:
+            self._release()
+            missing = "bubblewrap (bwrap) is not installed: apt-get install bubblewrap" if level is Level.BWRAP else exc
+            raise SandboxUnavailable(f"cannot start the sandbox: {missing}") from None
         except OSError as exc:
             self._release()
             raise SandboxUnavailable(f"cannot start the sandbox ({exc})") from None

@@ -49,8 +49,8 @@ def _runner(timeout: float, hidden: list[Path]) -> Iterator[tuple[OpenStudent, s
 
     with contextlib.ExitStack() as stack:
         try:
-            pool = start_pool(Request(AUTO, Level.CONTAINER), Limits(call_timeout=timeout), 1, stack)
-            protection = pool.probe(hidden)
+            pool, protection = start_pool(Request(AUTO, Level.CONTAINER), Limits(call_timeout=timeout), 1, stack,
+                                          hidden)
         except (ProtectionRefused, SandboxUnavailable, OSError):
             yield in_process, IN_PROCESS
             return

@@ -16,6 +16,8 @@ BASE = (Path(__file__).parent / "submissions" / "base.py").read_text()
 FWD = ("forward: y_hat", "forward: loss")
 TWO_LAYER_GRADS = ("gradient: W1", "gradient: b1", "gradient: w2", "gradient: b2")
 DESCENT = "gradient descent path"
+# A backward that never returns earns nothing, this check included (no credit for work that did not run).
+NO_MUTATION = "inputs not modified"
 # Error carried forward (the course's policy, autograder/kinds/carry_forward.py): a gradient right
 # for the student's own (wrong) forward passes with this note.
 CARRIED_OWN = "error carried forward"
@@ -288,7 +290,7 @@ def two_layer_linear_backward(params, cache):
     dy = 2 * (y_hat - y) / m
     dZ = params["w2"] @ dy
     return {"W1": dZ @ X.T, "b1": np.sum(dZ, axis=1, keepdims=True), "w2": dy @ Z.T, "b2": float(np.sum(dy))}
-'''), "two_layer_linear", (*TWO_LAYER_GRADS, DESCENT),
+'''), "two_layer_linear", (*TWO_LAYER_GRADS, NO_MUTATION, DESCENT),
         {"gradient: W1": ("raised an error", "in two_layer_linear_backward: dZ = params[\"w2\"] @ dy", "ValueError")},
         absent={"gradient: W1": ("Traceback", "autograder", "File \"")}),
     Mistake("m1_squeeze_raises", patched('''
@@ -350,7 +352,7 @@ def two_layer_linear_forward(params, X, y):
     y_hat = params["w2"] @ Z + params["b1"]
     loss = float(np.mean((y_hat - y) ** 2))
     return y_hat, loss, (X, y, Z, y_hat)
-'''), "two_layer_linear", (*FWD, *TWO_LAYER_GRADS, DESCENT),
+'''), "two_layer_linear", (*FWD, *TWO_LAYER_GRADS, NO_MUTATION, DESCENT),
         {"forward: y_hat": ("k = 3 rows", "such as b1"), "forward: loss": ("right MSE of your y_hat",),
          "gradient: W1": ("raised an error", "your y_hat is wrong too")}),
 ]

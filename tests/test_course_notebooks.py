@@ -158,7 +158,7 @@ def test_autodiff_in_the_kernel_costs_what_the_grader_takes(oracles, tmp_path):
     graded = nbs.by_group(nbs.grade(using, oracles))
     out = io.StringIO()
     with redirect_stdout(out):
-        assert notebook.check("univariate", "backward", _namespace(using)) == graded["univariate_backward"] == 1.0
+        assert notebook.check("univariate", "backward", _namespace(using)) == graded["univariate_backward"] == 0.0
     assert "torch is not available when grading" in out.getvalue() and "derived by hand" in out.getvalue()
     assert "in univariate_backward" in out.getvalue()
 

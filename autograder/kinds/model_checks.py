@@ -256,12 +256,14 @@ def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: 
 # --- whole-exercise checks -------------------------------------------------------------
 
 def _mutation_failure(model: Model, runs: list[CaseRun]) -> Outcome:
-    """Judged on every call that returned (a backward that raises is charged by the
-    gradient checks, not here again)."""
+    """Judged on every call that returned: a backward that raises on one case is not
+    charged here again, but one that never returned earns nothing here either (no credit
+    for work that did not run)."""
     ran = [(fn, out) for r in runs for fn, out in ((model.forward_name, r.forward), (model.backward_name, r.backward))
            if isinstance(out, Returned)]
-    if not any(fn == model.forward_name for fn, _ in ran):
-        return Failure("not checked: the forward pass must run first")
+    for name, what in ((model.forward_name, "the forward pass"), (model.backward_name, "the backward pass")):
+        if not any(fn == name for fn, _ in ran):
+            return Failure(f"not checked: {what} must return first")
     for fn, out in ran:
         if out.mutated:
             return Failure(f"`{fn}` modifies its input {', '.join(out.mutated)} in place: the caller's data changes. "
