@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import course, reference, report_text, self_check
+from autograder import course, export_gradescope, reference, report_text, run_gradescope, self_check
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, help="also write <student>/results.json and feedback.txt here")
     _common(a)
     self_check.add_parser(sub)
+    export_gradescope.add_parser(sub)
+    run_gradescope.add_parser(sub)
     return parser
 
 
@@ -176,9 +178,10 @@ def start_pool(request: Request, limits: "Limits", prewarm: int, stack: contextl
 
 def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, stack: contextlib.ExitStack,
                  hidden: list[Path], reference_dir: Path | None, secret: CourseSecret | None,
-                 course_dir: Path) -> Session:
+                 course_dir: Path, oracles: Oracles | None = None) -> Session:
     """Raises GraderError, ProtectionRefused or SandboxUnavailable (fail closed: student code
-    runs in this process only with --protection none, which --min-protection must allow)."""
+    runs in this process only with --protection none, which --min-protection must allow).
+    `oracles`: every expected value known already (a Gradescope zip's), so none is computed."""
     installed = installation()
     if installed.refuse:
         raise GraderError(installed.text)
@@ -188,7 +191,8 @@ def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, st
         from autograder.sandbox import Limits
 
         pool = start_pool(request, Limits(call_timeout=args.timeout), max(1, min(args.workers, jobs)), stack)
-    oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
+    if oracles is None:
+        oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
     if pool is None:
         return Session(assignment, oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
     from autograder.sandbox import SandboxedStudent
@@ -334,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_autograde(args)
     if args.command == "check":
         return self_check.cmd_check(args)
+    if args.command == "export":
+        return export_gradescope.cmd_export(args)
+    if args.command == "run-gradescope":
+        return run_gradescope.cmd_run_gradescope(args)
     return cmd_grade(args)
 
 
