@@ -307,15 +307,23 @@ def test_a_memory_hog_is_stopped_and_the_rest_is_graded_within_768_mb(installed)
 
 # --- the grader's own failures -----------------------------------------------------------
 
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A scratch folder whose parents an unprivileged uid can traverse (tmp_path's cannot)."""
+    path = Path(tempfile.mkdtemp(prefix="autograder-gradescope-"))
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _copy_root(inst: Installed, tmp: Path) -> Installed:
     root = tmp / "autograder"
     shutil.copytree(inst.root / "source", root / "source")
     return Installed(inst.zip, root, inst.venv, {**inst.env, "AUTOGRADER_ROOT": str(root)})
 
 
-def test_a_tampered_bundle_is_the_graders_failure_not_the_students(installed, tmp_path):
-    os.chmod(tmp_path, 0o755)
-    inst = _copy_root(installed, tmp_path)
+def test_a_tampered_bundle_is_the_graders_failure_not_the_students(installed, open_tmp):
+    inst = _copy_root(installed, open_tmp)
     values = inst.root / "source" / "bundle" / "values" / "univariate.npz"
     import numpy as np
 
@@ -343,13 +351,12 @@ def test_a_grader_that_was_never_installed_still_leaves_results(installed, tmp_p
     assert "not installed" in run.results["output"] and "did setup.sh fail" in run.stdout
 
 
-def test_the_folders_are_root_only_before_student_code_runs(installed, tmp_path):
+def test_the_folders_are_root_only_before_student_code_runs(installed, open_tmp):
     """At the container level the child is an unprivileged uid on the same filesystem: only
     the folders' modes keep it from the signing key (unzipped 0644 by Gradescope)."""
     from autograder.run_gradescope import Layout, lock_down
 
-    os.chmod(tmp_path, 0o755)
-    inst = _copy_root(installed, tmp_path)
+    inst = _copy_root(installed, open_tmp)
     key = inst.root / "source" / "bundle" / "signing-key"
     for path in [inst.root / "source", *(inst.root / "source").rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)  # as an unzip leaves them
