@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import course, export_gradescope, reference, report_text, run_gradescope, self_check
+from autograder import course, export_gradescope, reference, report_classroom, report_text, run_gradescope, self_check
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--gradescope", type=Path, help="write Gradescope's results.json for a single submission")
     g.add_argument("--junit", type=Path, help="write a JUnit XML report")
     g.add_argument("--csv", type=Path, help="write one CSV row per submission")
+    g.add_argument("--github-classroom", action="store_true",
+                   help="append GitHub Classroom's result (per-check points) to $GITHUB_OUTPUT as the step output `result`")
     g.add_argument("--assignment", help="which assignment the submissions answer (needed when several are installed)")
     g.add_argument("--exercise", action="append", help="grade only these exercises")
     _common(g)
@@ -237,6 +239,8 @@ def _usage_error(args: argparse.Namespace, jobs: list[Job]) -> str | None:
         return f"--gradescope takes exactly one submission ({len(jobs)} found); use --out DIR for a batch"
     if args.resume and not args.out:
         return "--resume needs --out DIR (where the finished results are)"
+    if args.github_classroom and report_classroom.output_file() is None:
+        return "--github-classroom appends to $GITHUB_OUTPUT, which GitHub Actions sets; it is not set here"
     return None
 
 
@@ -265,9 +269,12 @@ def interrupted(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED
 
 
-def setup_failed(exc: Exception) -> int:
+def setup_failed(exc: Exception, args: argparse.Namespace | None = None) -> int:
     kind = "internal error, nothing was graded" if isinstance(exc, GraderError) else "cannot grade"
     print(f"autograder: {kind}: {exc}", file=sys.stderr)
+    classroom = report_classroom.output_file() if getattr(args, "github_classroom", False) else None
+    if classroom is not None:  # Classroom's reporter must read an error, not a missing result
+        report_classroom.write_classroom(report_classroom.grader_error(f"{kind}: {exc}"), classroom)
     return EXIT_GRADER
 
 
@@ -292,9 +299,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
                                    args.reference or default_reference_dir(course_dir, chosen.name),
                                    secret_for(args, course_dir), course_dir)
         except (GraderError, SecretError, ProtectionRefused) as exc:
-            return setup_failed(exc)
+            return setup_failed(exc, args)
         except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
-            return setup_failed(exc)
+            return setup_failed(exc, args)
         try:
             results = grade_with_progress(session, jobs, args, exercises=args.exercise)
         except KeyboardInterrupt:
@@ -328,6 +335,8 @@ def _write_reports(results: list[SubmissionResult], args: argparse.Namespace) ->
         write_junit(results, args.junit)
     if args.csv:
         write_csv(results, args.csv)
+    if args.github_classroom:
+        report_classroom.write_classroom(report_classroom.to_classroom(results), report_classroom.output_file())
 
 
 def main(argv: list[str] | None = None) -> int:
