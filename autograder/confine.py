@@ -58,6 +58,9 @@ class Confinement:
     readable: tuple[str, ...]  # read and execute: interpreter, stdlib, site-packages, the grader's package
     writable: tuple[str, ...]  # read, write, create, delete inside: the child's private scratch directory
     uid: int | None = None  # drop to this uid and gid (root only); None keeps the current uid
+    # AF_UNIX sockets: without a network namespace they reach the host's abstract sockets
+    # (Landlock ABI < 6 cannot scope them); a caller whose protocol uses pipes turns them off.
+    unix_sockets: bool = True
 
     def __post_init__(self) -> None:
         # A relative path would be resolved against whatever the cwd is at apply() time.
@@ -373,7 +376,7 @@ def _ret(value: int) -> tuple[int, int, int, int]:
     return (_BPF_RET_K, 0, 0, value)
 
 
-def _seccomp_program(machine: str) -> list[tuple[int, int, int, int]]:
+def _seccomp_program(machine: str, unix_sockets: bool = True) -> list[tuple[int, int, int, int]]:
     """The filter as (code, jt, jf, k). Each block returns in every path, so jumps stay short."""
     nr = _numbers(machine)
     eperm = _RET_ERRNO | errno.EPERM
@@ -392,9 +395,13 @@ def _seccomp_program(machine: str) -> list[tuple[int, int, int, int]]:
     prog += [_jump(_BPF_JEQ_K, nr["clone3"], 0, 1), _ret(_RET_ERRNO | errno.ENOSYS)]
     prog += [_jump(_BPF_JEQ_K, nr["clone"], 0, 4), _ld(_DATA_ARG0_LOW),
              _jump(_BPF_JSET_K, _CLONE_NAMESPACES, 0, 1), _ret(eperm), _ret(_RET_ALLOW)]
-    # socket/socketpair: AF_UNIX only (pipes between the child's own processes); no network,
-    # no netlink, no packet sockets. The family is an int: its low 32 bits are all of it.
+    # socket/socketpair: AF_UNIX only (pipes between the child's own processes), or none at
+    # all; no network, no netlink, no packet sockets. The family is an int: its low 32 bits
+    # are all of it.
     for name in ("socket", "socketpair"):
+        if not unix_sockets:
+            prog += [_jump(_BPF_JEQ_K, nr[name], 0, 1), _ret(eperm)]
+            continue
         prog += [_jump(_BPF_JEQ_K, nr[name], 0, 4), _ld(_DATA_ARG0_LOW),
                  _jump(_BPF_JEQ_K, _AF_UNIX, 0, 1), _ret(_RET_ALLOW), _ret(eperm)]
     prog.append(_ret(_RET_ALLOW))
@@ -526,6 +533,6 @@ def _enforce(conf: Confinement, support: Support, ruleset: int | None) -> list[s
     if support.seccomp:
         if _MACHINE is None:
             raise ConfinementError("seccomp promised but this architecture has no syscall table")
-        _install_seccomp(_seccomp_program(_MACHINE))
+        _install_seccomp(_seccomp_program(_MACHINE, conf.unix_sockets))
         applied.append("seccomp filter")
     return applied

@@ -31,6 +31,7 @@ from typing import Any
 
 
 import autograder
+from autograder import confine, container
 from autograder.execution import OUTPUT_CAP, CallError, Chunk, load_failure
 from autograder.policy import AUTODIFF_MODULES
 from autograder.protection import Level
@@ -149,6 +150,16 @@ def bwrap_command(limits: Limits, control_fd: int, privileged: bool, uid: int) -
                   "/tmp", "confined"]
 
 
+def container_command(limits: Limits, control_fd: int, uid: int, scratch: str) -> list[str]:
+    """The zygote as a plain process (container.py): it confines each child itself. What
+    the children may read is worked out there, from these paths less the autodiff packages."""
+    package = os.path.dirname(autograder.__file__)
+    config = {"package": package, "interpreter": _readonly_paths(), "excluded": _hidden_autodiff_dirs(),
+              "disk_mb": limits.tmpfs_mb}
+    return [sys.executable, "-I", "-B", "-c", BOOT.format(path=os.path.dirname(package)), str(control_fd), str(uid),
+            scratch, "container", json.dumps(config)]
+
+
 def bare_command(control_fd: int, uid: int, scratch: str) -> list[str]:
     """The same worker with no sandbox at all: only for measuring what the sandbox costs."""
     path = os.path.dirname(os.path.dirname(autograder.__file__))
@@ -183,24 +194,54 @@ class Child:
 class Sandbox:
     """bwrap + zygote. Not thread-safe: one submission at a time (the pool hands them out)."""
 
-    def __init__(self, limits: Limits, uid: int, confined: bool = True) -> None:
-        self.limits = limits
+    def __init__(self, limits: Limits, uid: int, level: Level = Level.BWRAP, confined: bool = True) -> None:
+        self.limits, self.level = limits, level
         self.privileged = os.geteuid() == 0
+        # As root the child's uid is a host uid: claim it, so no other grader's children share it.
+        self.lease = container.lease_uid(CHILD_UIDS, uid - CHILD_UIDS.start) if self.privileged and confined else None
+        self.uid = self.lease.uid if self.lease else uid
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = tempfile.TemporaryFile()
-        self.scratch = None if confined else tempfile.TemporaryDirectory(prefix="autograder-bare-")
-        if self.scratch is not None:
-            os.chmod(self.scratch.name, 0o755)  # the child's uid must reach its work directory
-        command = (bwrap_command(limits, theirs.fileno(), self.privileged, uid) if self.scratch is None
-                   else bare_command(theirs.fileno(), uid, self.scratch.name))
+        self.scratch = self._scratch(confined)
+        env = container.environment(self.scratch) if level is Level.CONTAINER and confined else None
+        keep = [theirs.fileno()] + ([self.lease.fd] if self.lease and env is not None else [])
         try:
-            self.proc = subprocess.Popen(command,
-                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(self._command(theirs.fileno(), confined), env=env,
+                                         pass_fds=keep, stdin=subprocess.DEVNULL,
                                          stdout=self.log, stderr=self.log, start_new_session=True)
         except OSError as exc:
-            raise SandboxUnavailable(f"cannot run bubblewrap (`bwrap`): {exc}") from None
+            self._release()
+            raise SandboxUnavailable(f"cannot start the sandbox ({exc})") from None
         finally:
             theirs.close()
+
+    def _scratch(self, confined: bool) -> str | None:
+        """bwrap: its tmpfs. container: a private directory the zygote prepares. bare: 0755."""
+        if confined and self.level is Level.BWRAP:
+            return None
+        if confined:
+            return container.scratch_dir()
+        path = tempfile.mkdtemp(prefix="autograder-bare-")
+        os.chmod(path, 0o755)  # the child's uid must reach its work directory
+        return path
+
+    def _command(self, control_fd: int, confined: bool) -> list[str]:
+        if not confined:
+            return bare_command(control_fd, self.uid, self.scratch)
+        if self.level is Level.CONTAINER:
+            return container_command(self.limits, control_fd, self.uid, self.scratch)
+        return bwrap_command(self.limits, control_fd, self.privileged, self.uid)
+
+    def _release(self) -> None:
+        if self.scratch is not None and os.path.isdir(self.scratch):
+            from autograder.worker import remove_tree
+
+            try:
+                remove_tree(self.scratch, time.monotonic() + 30)
+            except (OSError, TimeoutError):
+                pass  # left in the temporary directory, owned by root and closed to others
+        if self.lease is not None:
+            self.lease.release()
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         try:
@@ -210,7 +251,9 @@ class Sandbox:
         if event.get("event") != "ready":
             log = self._log_tail()
             self.close()
-            raise SandboxUnavailable("bubblewrap did not start the grading worker:\n" + log + _userns_hint())
+            what = "bubblewrap did not start" if self.level is Level.BWRAP else "could not start"
+            raise SandboxUnavailable(f"{what} the grading worker:\n" + log +
+                                     (_userns_hint() if self.level is Level.BWRAP else ""))
 
     def _log_tail(self) -> str:
         self.log.seek(0)
@@ -272,8 +315,7 @@ class Sandbox:
         self.proc.wait()
         self.control.close()
         self.log.close()
-        if self.scratch is not None:
-            self.scratch.cleanup()
+        self._release()
 
 
 def _userns_hint() -> str:
@@ -309,8 +351,13 @@ class SandboxPool:
             self._started += 1
             uid = CHILD_UIDS.start + self._started % len(CHILD_UIDS)
         if self.level is Level.CONTAINER and self.confined:
-            raise SandboxUnavailable("the container level is not implemented yet")
-        return Sandbox(self.limits, uid, self.confined)
+            reason = container.unavailable_reason(confine.probe())
+            if reason:
+                raise SandboxUnavailable(reason)
+        try:
+            return Sandbox(self.limits, uid, self.level, self.confined)
+        except OSError as exc:  # no child uid free
+            raise SandboxUnavailable(str(exc)) from None
 
     def prewarm(self, count: int) -> None:
         """Starts sandboxes without waiting for them: they get ready while the grader
@@ -364,50 +411,153 @@ class SandboxPool:
         self.close()
 
     def probe(self, hidden: list[Path]) -> str:
-        """Starts a sandbox and checks from inside that it confines code as claimed; returns
-        the protection level recorded in every result. Raises SandboxUnavailable."""
-        targets = _probe_targets(hidden)
-        source = _PROBE.format(hidden=targets)
-        with SandboxedStudent([Chunk(source, "probe.py")], self) as probe:
+        """Starts a sandbox and checks from inside a child that it confines code as this
+        level promises; returns the protection level recorded in every result. Raises
+        SandboxUnavailable (fail closed)."""
+        mounts = _readonly_paths() + ([os.path.dirname(autograder.__file__)] if self.level is Level.CONTAINER else [])
+        targets = _probe_targets(hidden, mounts)
+        if self.level is Level.CONTAINER and os.geteuid() == 0:
+            changed = container.harden(targets)
+            if changed:
+                print(f"autograder: closed {len(changed)} path(s) to other users (o-rwx), which the container "
+                      f"level's child uid would otherwise read: {', '.join(changed[:5])}"
+                      + (" ..." if len(changed) > 5 else ""), file=sys.stderr)
+        seen = self._probe_child(targets)
+        support = confine.probe() if self.level is Level.CONTAINER else None
+        broken = _broken_promises(seen, self.level, self.limits, support, targets)
+        if broken:
+            raise SandboxUnavailable(f"the {self.level.flag} sandbox does not hold here: " + "; ".join(broken))
+        return describe(self.level, self.limits, int(seen["uid"]), support)
+
+    def _probe_child(self, targets: list[str]) -> dict[str, float]:
+        with SandboxedStudent([Chunk(_PROBE.format(hidden=targets), "probe.py")], self) as probe:
             outcome, = probe.run([Call("probe", (), (), "a")])
         if isinstance(outcome, CallError):
             raise SandboxUnavailable(f"the sandbox does not run code: {outcome}")
         seen = outcome.result.value if isinstance(outcome.result, Array) else None
-        if seen is None or seen.shape != (3,):
+        if seen is None or seen.shape != (len(PROBED),):
             raise SandboxUnavailable("the sandbox's self-test returned nothing")
-        if seen[1]:
-            raise SandboxUnavailable("the sandbox has network interfaces besides loopback")
-        if seen[2]:
-            raise SandboxUnavailable(f"the sandbox can see some of {', '.join(targets)}")
-        who = f"uid {int(seen[0])}" + (" (unprivileged)" if int(seen[0]) != 0 else "")
-        lim = self.limits
-        return (f"bubblewrap sandbox (pid, net, ipc, uts, mount namespaces; {who}; read-only system; "
-                f"tmpfs {lim.tmpfs_mb} MiB; limits: {lim.call_timeout:g} s per call, {lim.memory_mb} MiB memory, "
-                f"{lim.cpu_seconds} s CPU, {lim.processes} processes, {lim.open_files} files)")
+        return dict(zip(PROBED, (float(v) for v in seen)))
 
 
-def _probe_targets(hidden: list[Path], per_dir: int = 50) -> list[str]:
+def _probe_targets(hidden: list[Path], mounts: list[str], per_dir: int = 50, depth: int = 3) -> list[str]:
     """Concrete files the child must not see: each hidden file, and the entries of each
-    hidden directory except the interpreter's own mounts (e.g. a .venv inside the course)."""
-    mounts = _readonly_paths()
+    hidden directory except what the child may read (e.g. a .venv inside the course); a
+    directory that holds such a mount is looked into in turn (a course's files beside it)."""
     targets: list[str] = []
     for path in hidden:
         entries = sorted(path.iterdir())[:per_dir] if path.is_dir() else [path] if path.exists() else []
         for entry in map(str, entries):
-            if not any(_covered(m, [entry]) or _covered(entry, [m]) for m in mounts):
+            if any(_covered(entry, [m]) for m in mounts):
+                continue  # the child's own interpreter or package
+            if not any(_covered(m, [entry]) for m in mounts):
                 targets.append(entry)
-    return targets
+            elif depth > 0 and os.path.isdir(entry) and not os.path.islink(entry):
+                targets += _probe_targets([Path(entry)], mounts, per_dir, depth - 1)
+    return list(dict.fromkeys(targets))
 
+
+# What the probe measures inside a child, in this order (an array of floats comes back).
+PROBED = ("uid", "interfaces", "hidden_seen", "hidden_readable", "inet", "inet6", "netlink", "unix",
+          "as", "cpu", "nproc", "nofile", "fsize", "no_new_privs", "seccomp", "root_listed", "wrote_outside",
+          "signalled_parent", "interpreter_readable")
 
 _PROBE = """
-import os, socket
+import ctypes, os, resource, socket
 import numpy as np
 
+def _refused(action):
+    try:
+        action()
+    except OSError:
+        return 1
+    return 0
+
+def _readable(path):
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except OSError:
+        return 0
+    return 1
+
+def _interfaces():
+    try:
+        return len([n for _, n in socket.if_nameindex() if n != "lo"])
+    except OSError:
+        return 0  # no socket to ask with: no interface to reach either
+
+def _write_outside():
+    name = "/tmp/autograder-probe-%d" % os.getpid()
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    os.unlink(name)
+
 def probe():
-    others = [name for _, name in socket.if_nameindex() if name != "lo"]
-    visible = [p for p in {hidden!r} if os.path.exists(p)]
-    return np.array([os.getuid(), len(others), len(visible)], dtype=float)
+    libc = ctypes.CDLL(None, use_errno=True)
+    hidden = {hidden!r}
+    limits = [resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_NPROC,
+                                                 resource.RLIMIT_NOFILE, resource.RLIMIT_FSIZE)]
+    sockets = [_refused(lambda f=f: socket.socket(f, socket.SOCK_DGRAM if f == socket.AF_NETLINK else
+                                                  socket.SOCK_STREAM).close())
+               for f in (socket.AF_INET, socket.AF_INET6, socket.AF_NETLINK, socket.AF_UNIX)]
+    return np.array([os.getuid(), _interfaces(), sum(os.path.lexists(p) for p in hidden),
+                     sum(_readable(p) for p in hidden), *sockets, *limits, libc.prctl(39, 0, 0, 0, 0),
+                     libc.prctl(21, 0, 0, 0, 0), 1 - _refused(lambda: os.listdir("/")),
+                     1 - _refused(_write_outside), 1 - _refused(lambda: os.kill(os.getppid(), 0)),
+                     _readable(os.__file__) * _readable(np.__file__)], dtype=float)
 """
+
+
+def _broken_promises(seen: dict[str, float], level: Level, limits: Limits, support: confine.Support | None,
+                     targets: list[str]) -> list[str]:
+    """Each property the level promises that the child found false."""
+    broken = []
+    if os.geteuid() == 0 and seen["uid"] == 0:
+        broken.append("the child runs as root")
+    if level is Level.BWRAP:
+        if seen["interfaces"]:
+            broken.append("the sandbox has network interfaces besides loopback")
+        if seen["hidden_seen"]:
+            broken.append(f"the sandbox can see some of {', '.join(targets[:20])}")
+        return broken
+    assert support is not None
+    if not seen["interpreter_readable"]:
+        broken.append(f"the child's uid cannot read the interpreter's files ({os.__file__}): install Python and its "
+                      "packages where other users may read them (e.g. /usr/local or /opt, not under a 0700 home "
+                      "directory such as /root)")
+    if seen["hidden_readable"]:
+        broken.append(f"the child can read some of {', '.join(targets[:20])}")
+    for name in ("inet", "inet6", "netlink", "unix"):
+        if seen[name] != 1:
+            broken.append(f"the child can open an {name} socket")
+    mib = 1024 * 1024
+    expected = {"as": limits.memory_mb * mib, "cpu": limits.cpu_seconds, "nproc": limits.processes,
+                "nofile": limits.open_files, "fsize": limits.file_mb * mib}
+    broken += [f"RLIMIT_{k.upper()} is {seen[k]:g}, not {v}" for k, v in expected.items() if seen[k] != v]
+    if seen["no_new_privs"] != 1 or seen["seccomp"] != 2:
+        broken.append("no_new_privs or the seccomp filter is missing")
+    if support.landlock_abi and (seen["root_listed"] or seen["wrote_outside"]):
+        broken.append("Landlock was promised but the child can list / or write outside its scratch directory")
+    if seen["signalled_parent"]:
+        broken.append("the child can signal the zygote")
+    return broken
+
+
+def describe(level: Level, limits: Limits, uid: int, support: confine.Support | None) -> str:
+    """The level and what it holds, as every result records it."""
+    who = f"uid {uid}" + (" (unprivileged)" if uid != 0 else "")
+    lim = (f"limits: {limits.call_timeout:g} s per call, {limits.memory_mb} MiB memory, {limits.cpu_seconds} s CPU, "
+           f"{limits.processes} processes, {limits.open_files} files")
+    if level is Level.BWRAP:
+        return (f"bubblewrap sandbox (pid, net, ipc, uts, mount namespaces; {who}; read-only system; "
+                f"tmpfs {limits.tmpfs_mb} MiB; {lim})")
+    assert support is not None
+    abi = support.landlock_abi
+    landlock = (f"Landlock ABI {abi}: reads only the interpreter and its libraries, writes only its scratch directory"
+                + (", no TCP" if abi >= 4 else "") + (", signals and abstract sockets scoped" if abi >= 6 else "")
+                if abi else "NO Landlock (kernel without it): file permissions only, course files closed to others")
+    return (f"container sandbox (no namespaces; {who}; {landlock}; seccomp: no sockets, ptrace, mounts, namespaces, "
+            f"SysV IPC, keyrings; no_new_privs; scratch {limits.tmpfs_mb} MiB, watched; {lim})")
 
 
 # --- the Student the checks talk to ------------------------------------------------------
@@ -416,6 +566,8 @@ def _describe_end(status: dict[str, Any] | None, fn: str, limits: Limits) -> str
     if status is None:
         return f"while {fn} ran, the sandbox running your code stopped responding"
     sig, code = status.get("signal"), status.get("code")
+    if status.get("disk"):
+        return f"{fn} wrote more than {limits.tmpfs_mb} MiB of files and was stopped"
     if status.get("stopped"):
         return (f"{fn} closed its connection to the grader and had to be stopped "
                 "(did it close or redirect file descriptors?)")

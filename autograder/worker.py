@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np  # noqa: F401 - the point of the zygote: imported once, inherited by every child
 
+from autograder import container
+from autograder.confine import ConfinementError, apply
 from autograder.execution import OUTPUT_CAP, Chunk, StudentCode, run_batch, short_traceback
 from autograder.protocol import WORKER_FAILED, ProtocolError, read_frame, write_frame
 
@@ -33,31 +35,56 @@ WORK, OUTPUT = "work", ".output"  # in the scratch directory; OUTPUT takes the c
 _PR_SET_DUMPABLE, _PR_SET_CHILD_SUBREAPER = 4, 36
 
 
+BWRAP, CONTAINER, BARE = "confined", "container", "bare"  # the modes sandbox.py starts us in
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Where the zygote may clean up. `confined`: it runs inside bubblewrap's pid namespace
-    with a private /tmp, so it may kill every other process and wipe all of /tmp. Otherwise
-    (the benchmark's bare child, no sandbox) it touches only the child's process group and
-    its own scratch directory."""
+    """Where the zygote may clean up. BWRAP: it runs inside bubblewrap's pid namespace with a
+    private /tmp, so it may kill every other process and wipe all of /tmp. CONTAINER: no
+    namespaces; the child's uid is this sandbox's alone, so every process and file of that
+    uid is the child's (container.py). BARE (the benchmark's child, no sandbox): only the
+    child's process group and its own scratch directory."""
 
     scratch: str
-    confined: bool
+    mode: str
     drop_to: int | None
+    policy: container.Policy | None = None  # CONTAINER: what each child confines itself to
+    disk_bytes: int = 0  # CONTAINER: scratch space a child may fill (no tmpfs to cap it)
+
+    @property
+    def confined(self) -> bool:
+        return self.mode == BWRAP
 
     @property
     def work(self) -> str:
         return os.path.join(self.scratch, WORK)
 
 
+def _scope(argv: list[str]) -> Scope:
+    """From the command line sandbox.py builds; exits when the mode cannot hold here."""
+    mode, uid = argv[4], int(argv[2])
+    drop_to = uid if os.getuid() == 0 else None
+    if mode == BWRAP and os.getpid() != 1:
+        sys.exit("worker: refusing to run confined outside a pid namespace of its own (bwrap --as-pid-1)")
+    if mode != CONTAINER:
+        return Scope(argv[3], mode, drop_to)
+    config = json.loads(argv[5])
+    try:
+        policy = container.make_policy(uid, config["package"], config["interpreter"], config["excluded"])
+    except RuntimeError as exc:
+        sys.exit(f"worker: {exc}")
+    return Scope(argv[3], mode, uid, policy, config["disk_mb"] * 1024 * 1024)
+
+
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    scope = Scope(scratch=sys.argv[3], confined=sys.argv[4] == "confined",
-                  drop_to=int(sys.argv[2]) if os.getuid() == 0 else None)
-    if scope.confined and os.getpid() != 1:
-        sys.exit("worker: refusing to run confined outside a pid namespace of its own (bwrap --as-pid-1)")
+    scope = _scope(sys.argv)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace or /proc/<pid>/mem from the children
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans come back to us, to be reaped
+    if scope.mode == CONTAINER and not kill_leftovers(0, scope):
+        sys.exit(f"worker: processes of uid {scope.drop_to} (left by an earlier grader?) cannot be killed")
     _send(control, {"event": "ready"})
     serve_zygote(control, scope)
 
@@ -107,9 +134,13 @@ def supervise(control: socket.socket, pid: int, scope: Scope) -> dict[str, Any]:
     poller.register(pidfd, select.POLLIN)
     poller.register(control.fileno(), select.POLLIN)
     reaped: dict[int, int] = {}
+    watch = DiskWatch.start(scope)
     try:
         while pid not in reaped:
-            ready = {fd for fd, _ in poller.poll()}
+            ready = {fd for fd, _ in poller.poll(watch.interval_ms if watch else None)}
+            if watch and pid not in reaped and watch.exceeded():
+                kill_leftovers(pid, scope, reaped)
+                watch.stopped = True
             if control.fileno() in ready:
                 data = control.recv(65536)
                 if not data:
@@ -122,12 +153,40 @@ def supervise(control: socket.socket, pid: int, scope: Scope) -> dict[str, Any]:
     finally:
         os.close(pidfd)
     status = reaped[pid]
+    disk = {"disk": True} if watch and watch.stopped else {}
     if os.WIFSIGNALED(status):
-        return {"signal": os.WTERMSIG(status), "code": None}
-    return {"signal": None, "code": os.WEXITSTATUS(status)}
+        return {"signal": os.WTERMSIG(status), "code": None, **disk}
+    return {"signal": None, "code": os.WEXITSTATUS(status), **disk}
+
+
+@dataclass
+class DiskWatch:
+    """CONTAINER: the child's scratch directory lives on a shared filesystem (no tmpfs
+    without CAP_SYS_ADMIN), so its size is watched: when the filesystem's use grew by more
+    than the limit since the child started, the child's directory is measured, and a child
+    over the limit is stopped. One statvfs per poll; the walk only when it may be needed."""
+
+    scope: Scope
+    baseline: int
+    interval_ms: int = 200
+    stopped: bool = False
+
+    @classmethod
+    def start(cls, scope: Scope) -> "DiskWatch | None":
+        if scope.mode != CONTAINER:
+            return None
+        return cls(scope, container.used_bytes(scope.work))
+
+    def exceeded(self) -> bool:
+        limit = self.scope.disk_bytes
+        if self.stopped or container.used_bytes(self.scope.work) - self.baseline <= limit:
+            return False
+        return container.tree_bytes(self.scope.work, limit + 1) > limit
 
 
 def _other_pids(child: int, scope: Scope) -> list[int]:
+    if scope.mode == CONTAINER:
+        return container.processes_of(scope.drop_to)
     if not scope.confined:
         return [child] if os.path.exists(f"/proc/{child}") else []
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != 1]  # we are pid 1
@@ -149,6 +208,8 @@ def kill_leftovers(child: int, scope: Scope, reaped: dict[int, int] | None = Non
     child's process group), and reap them (their statuses go into `reaped`). True once none
     is left (a process stuck in the kernel may outlive the patience)."""
     reaped = {} if reaped is None else reaped
+    if scope.mode == CONTAINER:
+        return container.kill_uid(scope.drop_to, lambda: _reap(reaped), patience)
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         pids = _other_pids(child, scope)
@@ -185,6 +246,8 @@ def scrub_kernel_state(scope: Scope) -> bool:
     """Removes SysV IPC objects, POSIX message queues and the child's keyrings. Done in a
     forked helper with the child's uid: the owner may remove them, and the zygote needs no
     extra capability for it. True when nothing is left."""
+    if scope.mode == CONTAINER:
+        return container.remove_ipc_of(scope.drop_to)  # the host's: only what the child's uid owns
     if not scope.confined:
         return True  # outside a sandbox these are the host's own: not ours to remove
     helper = os.fork()
@@ -264,7 +327,19 @@ def reset_scratch(scope: Scope, patience: float = 10.0) -> bool:
                 os.unlink(path)
     except (OSError, TimeoutError):
         return False
+    if scope.mode == CONTAINER:
+        return container.remove_shared_leftovers(scope.drop_to, lambda path: remove_tree(path, deadline))
     return True
+
+
+def remove_tree(path: str, deadline: float) -> None:
+    """A file, link or whole directory tree, never following a link."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        os.chmod(path, 0o700)
+        _wipe_tree(os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW), deadline)
+        os.rmdir(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def _prepare_work(scope: Scope) -> None:
@@ -278,9 +353,22 @@ def _prepare_work(scope: Scope) -> None:
 
 def run_child(req_fd: int, resp_fd: int, limits: dict[str, int], scope: Scope) -> None:
     os.setpgid(0, 0)  # the unconfined zygote kills the child's group
-    _confine(limits, scope)
+    if scope.mode == CONTAINER:
+        _confine_container(req_fd, resp_fd, limits, scope)
+    else:
+        _confine(limits, scope)
+        _own_descriptors(req_fd, resp_fd, scope)
+    serve_child(req_fd, resp_fd)
+
+
+def _own_descriptors(req_fd: int, resp_fd: int, scope: Scope) -> None:
+    """stdin /dev/null, stdout and stderr to the output file; every other inherited fd closed
+    (the control socket, the uid lock, the grader's log)."""
     null = os.open("/dev/null", os.O_RDONLY)
+    os.chdir(scope.work)
     out = os.open(OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    if scope.drop_to is not None and os.getuid() == 0:
+        os.fchown(out, scope.drop_to, scope.drop_to)  # still root (container level): the child reads it back
     os.dup2(null, 0)
     os.dup2(out, 1)
     os.dup2(out, 2)
@@ -291,7 +379,21 @@ def run_child(req_fd: int, resp_fd: int, limits: dict[str, int], scope: Scope) -
                 os.close(fd)
             except OSError:
                 pass
-    serve_child(req_fd, resp_fd)
+
+
+def _confine_container(req_fd: int, resp_fd: int, limits: dict[str, int], scope: Scope) -> None:
+    """Descriptors first (Landlock checks at open time, and /proc is closed after it), then
+    uid, no_new_privs, Landlock and seccomp (confine.apply), then the rlimits: apply() opens a
+    descriptor per readable path, more than the child may hold. Lowering a limit needs no
+    privilege. A confinement that fails means no student code runs: the child exits."""
+    assert scope.policy is not None
+    _own_descriptors(req_fd, resp_fd, scope)
+    try:
+        apply(scope.policy.confinement(scope.work), scope.policy.support)
+    except ConfinementError as exc:
+        os.write(2, f"worker: confinement failed: {exc}\n".encode())
+        os._exit(WORKER_FAILED)
+    _set_limits(limits)
 
 
 def _drop_privileges(scope: Scope) -> None:
@@ -304,6 +406,11 @@ def _drop_privileges(scope: Scope) -> None:
 
 def _confine(limits: dict[str, int], scope: Scope) -> None:
     os.chdir(scope.work)
+    _set_limits(limits)
+    _drop_privileges(scope)
+
+
+def _set_limits(limits: dict[str, int]) -> None:
     mib = 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, limits["memory_mb"] * mib),
                          (resource.RLIMIT_CPU, limits["cpu_seconds"]),
@@ -312,7 +419,6 @@ def _confine(limits: dict[str, int], scope: Scope) -> None:
                          (resource.RLIMIT_NPROC, limits["processes"]),
                          (resource.RLIMIT_CORE, 0)):
         resource.setrlimit(which, (value, value))
-    _drop_privileges(scope)
 
 
 def _load(header: dict[str, Any], blobs: list[bytes]) -> StudentCode:

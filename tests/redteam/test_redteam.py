@@ -161,6 +161,7 @@ class RunOutputs:
     returncode: int
     stderr: str
     seconds: float
+    protection: str = ""  # as the baseline's results.json records it
     changed_after_exit: list[str] = field(default_factory=list)
     stray_processes: list[str] = field(default_factory=list)
     planted_files: list[str] = field(default_factory=list)
@@ -225,19 +226,35 @@ def remove_planted_files(extra_dirs: list[Path]) -> list[str]:
     return found
 
 
-def grade(paths: list[Path], workdir: Path, *, sandbox: bool, settle: float = SETTLE_SECONDS) -> RunOutputs:
+# The protection levels the red team runs at. "container" runs where namespaces are really
+# unavailable (tests/docker_like.py: root of a container with Docker's capabilities, no user
+# namespaces), with --protection auto: the grader must fall back to the container level itself.
+LEVELS = ("bwrap", "container")
+DOCKER_LIKE = [sys.executable, str(ROOT / "tests" / "docker_like.py")]
+
+
+def _command(level: str) -> tuple[list[str], list[str]]:
+    """(prefix, flags) that run the grader at `level`."""
+    if level == "none":
+        return [], ["--no-sandbox"]
+    if level == "container":
+        return DOCKER_LIKE, ["--workers", "2", "--protection", "auto"]
+    return [], ["--workers", "2", "--protection", level]
+
+
+def grade(paths: list[Path], workdir: Path, *, level: str, settle: float = SETTLE_SECONDS) -> RunOutputs:
     """One CLI run over `paths` (in that order), from the repository root like `./run grade`,
     then `settle` seconds of waiting to see what the run leaves behind (processes are looked
     for only when settle > 0)."""
     with FileLock(str(PROCESS_LOCK)) if settle > 0 else ExitStack():
-        return _grade(paths, workdir, sandbox, settle)
+        return _grade(paths, workdir, level, settle)
 
 
-def _grade(paths: list[Path], workdir: Path, sandbox: bool, settle: float) -> RunOutputs:
+def _grade(paths: list[Path], workdir: Path, level: str, settle: float) -> RunOutputs:
     out, csv_path = workdir / "out", workdir / "scores.csv"
-    args = [sys.executable, "-m", "autograder.cli", "grade", *map(str, paths), "--out", str(out),
-            "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet"]
-    args += ["--workers", "2"] if sandbox else ["--no-sandbox"]
+    prefix, flags = _command(level)
+    args = [*prefix, sys.executable, "-m", "autograder.cli", "grade", *map(str, paths), "--out", str(out),
+            "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet", *flags]
     start = time.monotonic()
     proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=900)
     seconds = time.monotonic() - start
@@ -246,9 +263,10 @@ def _grade(paths: list[Path], workdir: Path, sandbox: bool, settle: float) -> Ru
     later = _digests([p for p in (out, csv_path) if p.exists()])
     labels = [p.name for p in paths] if not any(p.is_dir() for p in paths) else \
         sorted(f.name for p in paths for f in p.glob("*.py"))
+    recorded = _read_json(out / f"{BASELINE}.py" / "results.json")
     return RunOutputs(
         out=str(out), csv=str(csv_path), labels=labels, returncode=proc.returncode, stderr=proc.stderr[-5000:],
-        seconds=seconds,
+        seconds=seconds, protection=recorded.get("extra_data", {}).get("protection", "") if isinstance(recorded, dict) else "",
         changed_after_exit=sorted(p for p in set(at_exit) | set(later) if at_exit.get(p) != later.get(p)),
         stray_processes=reap_marked_processes() if settle > 0 else [],
         planted_files=remove_planted_files([workdir]),
@@ -432,24 +450,34 @@ def _build_batch(batch: Path) -> None:
         shutil.copy(CORRECT, batch / f"{name}{CORRECT_SUFFIX}")
 
 
-@pytest.fixture(scope="session")
-def sandboxed_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunOutputs:
-    """The expensive run, once per session: the first xdist worker grades, the others wait on
-    the lock and read its outputs (pytest-xdist's recipe for once-only session fixtures)."""
+def _shared_run(level: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunOutputs:
+    """The expensive run, once per session and level: the first xdist worker grades, the
+    others wait on the lock and read its outputs (pytest-xdist's recipe for once-only
+    session fixtures)."""
     base = tmp_path_factory.getbasetemp()
     shared = base if worker_id == "master" else base.parent  # base.parent: this session's, for all workers
-    record = shared / "redteam-run.json"
-    with FileLock(str(shared / "redteam-run.lock")):
+    record = shared / f"redteam-run-{level}.json"
+    with FileLock(str(shared / f"redteam-run-{level}.lock")):
         if record.exists():
             return RunOutputs(**json.loads(record.read_text()))
-        workdir = shared / "redteam-sandboxed"
+        workdir = shared / f"redteam-{level}"
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir()
         _build_batch(workdir / "batch")
         with ReferenceServer():
-            run = grade([workdir / "batch"], workdir, sandbox=True)
+            run = grade([workdir / "batch"], workdir, level=level)
         record.write_text(json.dumps(asdict(run)))
         return run
+
+
+@pytest.fixture(scope="session", params=LEVELS)
+def level(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def sandboxed_run(level: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunOutputs:
+    return _shared_run(level, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
@@ -466,6 +494,12 @@ def test_the_grader_survives_the_whole_batch(sandboxed_run: RunOutputs, found: d
     """Exit 0, nothing left running, no result file touched after the grader exited, nothing
     planted on the host."""
     assert found[RUN] == [], _explain(sandboxed_run)
+
+
+def test_the_run_used_the_level_it_is_named_after(level: str, sandboxed_run: RunOutputs) -> None:
+    """At "container", auto had bubblewrap refused by the kernel and fell back by itself."""
+    names = {"bwrap": "bubblewrap sandbox (", "container": "container sandbox ("}
+    assert sandboxed_run.protection.startswith(names[level]), _explain(sandboxed_run)
 
 
 @pytest.mark.parametrize("attack", attack_names())
@@ -495,7 +529,7 @@ def test_without_the_sandbox_the_checks_fire(attack: str, tmp_path_factory: pyte
         shutil.copy(source, path)
     with ReferenceServer():
         # Only an attack that leaves a process behind can strike after the grader exits.
-        run = grade(paths, workdir, sandbox=False, settle=SETTLE_SECONDS if "orphan" in attack else 0.0)
+        run = grade(paths, workdir, level="none", settle=SETTLE_SECONDS if "orphan" in attack else 0.0)
     found = violations(run)
     reported = found[attack] + found[RUN]
     assert any(SABOTAGE[attack] in v for v in reported), f"{attack} was not caught without the sandbox: {found}"
