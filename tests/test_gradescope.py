@@ -102,8 +102,18 @@ def installed() -> Iterator[Installed]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+def docker_root() -> list[str]:
+    """run_autograder as Gradescope starts it: Docker's root, no namespaces (docker_like.py),
+    so bubblewrap cannot start and `auto` falls back to the container level. The mount
+    namespace around it only makes /root traversable, so that the sandbox's unprivileged
+    uid can run the pyenv interpreter under /root/.pyenv (on Gradescope it is /usr/bin's)."""
+    pyenv = os.path.expanduser("~/.pyenv")
+    return ["bwrap", "--dev-bind", "/", "/", "--tmpfs", "/root", "--ro-bind", pyenv, pyenv, "--",
+            sys.executable, str(ROOT / "tests" / "docker_like.py")]
+
+
 def submit(inst: Installed, files: dict[str, bytes | str], *, cpu_half: bool = False,
-           env: dict[str, str] | None = None) -> Run:
+           env: dict[str, str] | None = None, level: str = "auto") -> Run:
     """What Gradescope does for one submission: a fresh submission/ and results/, then
     run_autograder as root, under the default memory limit."""
     for name in ("submission", "results"):
@@ -114,7 +124,8 @@ def submit(inst: Installed, files: dict[str, bytes | str], *, cpu_half: bool = F
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode() if isinstance(content, str) else content)
     with gradescope_limits(cpu_half=cpu_half) as limited:
-        proc = subprocess.run([*limited.prefix, str(inst.root / "source" / "run_autograder")],
+        wrapper = docker_root() if level == "container" else []
+        proc = subprocess.run([*limited.prefix, *wrapper, str(inst.root / "source" / "run_autograder")],
                               cwd=inst.root, env={**inst.env, **(env or {})}, capture_output=True, text=True,
                               timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -183,8 +194,10 @@ def test_a_correct_notebook_gets_full_marks_with_tagged_visible_tests_under_half
     assert "29/29 points" in run.stdout  # the staff's log
 
 
-def test_a_buggy_submission_is_told_its_mistake(installed):
-    run = submit(installed, {"submission.py": example("mistake_missing_factor_2.py")})
+@pytest.mark.parametrize("level", ["auto", "container"])
+def test_a_buggy_submission_is_told_its_mistake(installed, level):
+    run = submit(installed, {"submission.py": example("mistake_missing_factor_2.py")}, level=level, cpu_half=True)
+    assert ("container sandbox" in run.results["output"]) == (level == "container")
     assert run.results["score"] == 25
     assert "two_layer_linear: gradient: W1" in run.failed() and "univariate: forward: y_hat" not in run.failed()
     assert "half the right value" in run.output("univariate: gradient: w")
@@ -251,10 +264,13 @@ def _bundle_files(inst: Installed) -> list[str]:
             str(source / "bundle"), str(source), str(next(source.glob("*.whl"))), str(inst.root / "submission")]
 
 
-def test_student_code_reads_neither_the_bundle_nor_the_signing_key(installed):
-    """The graded cases' values would give away every answer: the child cannot open them."""
+@pytest.mark.parametrize("level", ["auto", "container"])
+def test_student_code_reads_neither_the_bundle_nor_the_signing_key(installed, level):
+    """The graded cases' values would give away every answer: the child cannot open them
+    (bubblewrap does not mount them; at the container level the folders are root-only)."""
     paths = _bundle_files(installed)
-    run = submit(installed, {"backprop.py": SNOOP.format(paths=paths) + example("stub.py")})
+    run = submit(installed, {"backprop.py": SNOOP.format(paths=paths) + example("stub.py")}, level=level)
+    assert run.results["extra_data"]["protection"].startswith("container" if level == "container" else "bubblewrap")
     output = run.results["output"]
     assert "READ" not in output and "LISTED" not in output, output
     assert output.count("refused") == len(paths)
@@ -262,13 +278,14 @@ def test_student_code_reads_neither_the_bundle_nor_the_signing_key(installed):
     assert key.decode() not in run.text
 
 
-def test_a_submission_cannot_write_its_own_results(installed):
+@pytest.mark.parametrize("level", ["auto", "container"])
+def test_a_submission_cannot_write_its_own_results(installed, level):
     forged = json.dumps({"score": 1000, "tests": []})
     attack = (f"import os\nfor p in [{str(installed.root / 'results' / 'results.json')!r}, "
               f"{str(installed.root / 'results' / 'forged.json')!r}]:\n"
               "    try:\n        open(p, 'w').write(" + repr(forged) + ")\n        print('WROTE', p)\n"
               "    except OSError as exc:\n        print('refused', type(exc).__name__)\n")
-    run = submit(installed, {"backprop.py": attack + example("stub.py")})
+    run = submit(installed, {"backprop.py": attack + example("stub.py")}, level=level)
     assert run.results["score"] == 0 and "WROTE" not in run.results["output"]
     assert run.results["output"].count("refused") == 2
     assert not (installed.root / "results" / "forged.json").exists()
@@ -289,7 +306,8 @@ def test_printed_json_and_markup_reach_nobody_as_json_or_markup(installed):
     assert "{&quot;score&quot;: 1000" in html
 
 
-def test_a_memory_hog_is_stopped_and_the_rest_is_graded_within_768_mb(installed):
+@pytest.mark.parametrize("level", ["auto", "container"])
+def test_a_memory_hog_is_stopped_and_the_rest_is_graded_within_768_mb(installed, level):
     hog = example("correct.py") + (
         "\nimport os\n"
         "def univariate_forward(params, X, y):\n"
@@ -299,7 +317,7 @@ def test_a_memory_hog_is_stopped_and_the_rest_is_graded_within_768_mb(installed)
         "    blocks = []\n"
         "    while True:\n"
         "        blocks.append(bytearray(16 * 1024 * 1024))\n")
-    run = submit(installed, {"backprop.py": hog})
+    run = submit(installed, {"backprop.py": hog}, level=level)
     assert "univariate: forward: y_hat" in run.failed(), run.stdout
     assert not any(t.startswith(("multivariate", "two_layer_linear", "sigmoid_mlp")) for t in run.failed()), run.how
     assert run.results["score"] == 23
