@@ -387,3 +387,16 @@ def test_the_folders_are_root_only_before_student_code_runs(installed, open_tmp)
     lock_down(Layout(inst.root))
     refused = read_as_nobody()
     assert refused.returncode != 0 and "Permission denied" in refused.stderr  # ...and not once it is locked
+
+
+def test_importing_an_autodiff_library_that_gradescope_does_not_have_costs_nothing_using_it_does(installed):
+    """torch is not installed on Gradescope: an import still works (a stand-in), a use fails
+    where it happens and says why, as in every other runner."""
+    uses = ("\nimport torch\n"
+            "def univariate_backward(params, cache):\n"
+            "    return {k: torch.tensor(0.0) for k in params}\n")
+    run = submit(installed, {"backprop.py": "import torch\nimport jax.numpy as jnp\n" + example("correct.py") + uses})
+    assert {t for t in run.failed()} <= {"univariate: gradient: w", "univariate: gradient: b",
+                                          "univariate: gradient descent path"}
+    assert "univariate: gradient: w" in run.failed()
+    assert "torch is not available when grading" in run.output("univariate: gradient: w")
