@@ -227,7 +227,9 @@ def test_a_submission_that_dies_at_import_gets_a_clear_message(installed):
 
 
 @pytest.mark.parametrize("files,message", [
-    ({"backprop.ipynb": b"\x89PNG\r\n\x1a\n not a notebook"}, "not a valid notebook"),
+    ({"backprop.ipynb": b"\x89PNG\r\n\x1a\n not a notebook"}, "cannot read backprop.ipynb: it is not UTF-8 text"),
+    ({"backprop.ipynb": b'{"cells": [{"cell_type": "code", '}, "backprop.ipynb is not a valid notebook: it is not valid JSON"),
+    ({"backprop.ipynb": b'{"cells": 7}'}, "backprop.ipynb is not a Jupyter notebook"),
     ({"backprop.py": b"\xff\xfe def f(:"}, "not UTF-8 text"),
     ({}, "no .ipynb or .py file was found in your submission"),
     ({"a.py": "x = 1", "b/c.ipynb": "{}"}, "several files that could be the one to grade (a.py, b/c.ipynb)"),
