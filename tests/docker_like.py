@@ -12,6 +12,9 @@ home directory of root that holds the interpreter (pyenv installs under /root) i
 by a 0755 one holding only that installation: in a Docker image Python lives where every
 user may read it (/usr, /usr/local), and the container level needs that.
 
+`--no-landlock` first: the kernel's Landlock calls fail with ENOSYS inside (a seccomp
+filter, as on a kernel built without Landlock), for the container level's fallback.
+
 The exit status is the command's (128 + signal if it was killed).
 """
 from __future__ import annotations
@@ -52,7 +55,34 @@ def _readable_interpreter(libc: ctypes.CDLL) -> None:
     os.close(keep)
 
 
-def _child(ready_w: int, mapped_r: int, command: list[str]) -> None:
+LANDLOCK_CALLS = {"x86_64": (444, 445, 446), "aarch64": (444, 445, 446)}
+AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+
+
+def _hide_landlock(libc: ctypes.CDLL) -> None:
+    """landlock_* -> ENOSYS, everything else allowed. Installed with CAP_SYS_ADMIN of the new
+    user namespace (no no_new_privs needed)."""
+    class Insn(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+    class Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Insn))]
+
+    machine = os.uname().machine
+    allow, enosys = 0x7FFF0000, 0x00050000 | 38
+    insns = [(0x20, 0, 0, 4), (0x15, 1, 0, AUDIT_ARCH[machine]), (0x06, 0, 0, allow), (0x20, 0, 0, 0)]
+    for nr in LANDLOCK_CALLS[machine]:
+        insns += [(0x15, 0, 1, nr), (0x06, 0, 0, enosys)]
+    insns.append((0x06, 0, 0, allow))
+    array = (Insn * len(insns))(*(Insn(*i) for i in insns))
+    prog = Prog(len(insns), array)
+    libc.syscall.restype = ctypes.c_long
+    if libc.syscall(ctypes.c_long(317 if machine == "x86_64" else 277), ctypes.c_long(1), ctypes.c_long(0),
+                    ctypes.byref(prog)) != 0:
+        raise OSError(ctypes.get_errno(), "seccomp")
+
+
+def _child(ready_w: int, mapped_r: int, command: list[str], no_landlock: bool) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     _readable_interpreter(libc)
     if libc.unshare(CLONE_NEWUSER) != 0:
@@ -64,17 +94,21 @@ def _child(ready_w: int, mapped_r: int, command: list[str]) -> None:
     os.setresuid(0, 0, 0)
     with open("/proc/sys/user/max_user_namespaces", "w") as f:
         f.write("0")  # no user namespace inside: bwrap, unshare and Docker-in-Docker fail
+    if no_landlock:
+        _hide_landlock(libc)
     caps = ",".join(["-all", *(f"+{c}" for c in DOCKER_CAPS)])
     os.execvp("setpriv", ["setpriv", "--bounding-set", caps, "--inh-caps", "-all", "--", *command])
 
 
 def main(command: list[str]) -> int:
+    no_landlock = command[:1] == ["--no-landlock"]
+    command = command[1:] if no_landlock else command
     ready_r, ready_w = os.pipe()
     mapped_r, mapped_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
-            _child(ready_w, mapped_r, command)
+            _child(ready_w, mapped_r, command, no_landlock)
         finally:
             os._exit(125)
     if os.read(ready_r, 1) != b"1":

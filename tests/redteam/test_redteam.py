@@ -229,16 +229,48 @@ def remove_planted_files(extra_dirs: list[Path]) -> list[str]:
 # The protection levels the red team runs at. "container" runs where namespaces are really
 # unavailable (tests/docker_like.py: root of a container with Docker's capabilities, no user
 # namespaces), with --protection auto: the grader must fall back to the container level itself.
-LEVELS = ("bwrap", "container")
+# "container-no-landlock" is the same on a kernel without Landlock (its calls fail with ENOSYS).
+LEVELS = ("bwrap", "container", "container-no-landlock")
 DOCKER_LIKE = [sys.executable, str(ROOT / "tests" / "docker_like.py")]
+TABLE = ROOT / "docs" / "protection.md"
+TABLE_BEGIN, TABLE_END = "<!-- redteam-table:begin -->", "<!-- redteam-table:end -->"
+
+# Attacks a level is known not to hold, and why: docs/protection.md shows the reason, and
+# their tests are skipped with it (whether one gets through depends on the machine: what
+# else is world-readable on it, how many processes it runs).
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("container-no-landlock", "read_reference"):
+        "reads any world-readable copy of the solutions elsewhere on the machine (here: another checkout of the "
+        "course); the course directory being graded is closed to it",
+    ("container-no-landlock", "kill_processes"):
+        "lists the machine's processes and their command lines (kills of other uids are refused)",
+    ("container-no-landlock", "shadow_modules"):
+        "writes in world-writable directories such as /tmp while it runs (what its uid left there is removed "
+        "after it, and no grader or other child imports from there)",
+}
+
+# Where a level stops an attack by another mechanism, its feedback says so differently.
+EXPECTED_FEEDBACK_AT: dict[str, dict[str, tuple[str, ...]]] = {
+    "container": {
+        "disk_flood": ("wrote more than 64 MiB of files and was stopped",),  # no tmpfs: the disk watch
+        "kill_processes": ("PermissionError: [Errno 13] Permission denied: '/proc'",),  # Landlock: no /proc
+        "sabotage_next_submission": ("Permission denied: '/proc'",),
+    },
+    "container-no-landlock": {
+        "disk_flood": ("wrote more than 64 MiB of files and was stopped",),
+        # It sees the machine's processes (KNOWN_GAPS) and politely quits before starting.
+        "sabotage_next_submission": (),
+    },
+}
 
 
 def _command(level: str) -> tuple[list[str], list[str]]:
     """(prefix, flags) that run the grader at `level`."""
     if level == "none":
         return [], ["--no-sandbox"]
-    if level == "container":
-        return DOCKER_LIKE, ["--workers", "2", "--protection", "auto"]
+    if level.startswith("container"):
+        prefix = DOCKER_LIKE + (["--no-landlock"] if level == "container-no-landlock" else [])
+        return prefix, ["--workers", "2", "--protection", "auto"]
     return [], ["--workers", "2", "--protection", level]
 
 
@@ -498,21 +530,65 @@ def test_the_grader_survives_the_whole_batch(sandboxed_run: RunOutputs, found: d
 
 def test_the_run_used_the_level_it_is_named_after(level: str, sandboxed_run: RunOutputs) -> None:
     """At "container", auto had bubblewrap refused by the kernel and fell back by itself."""
-    names = {"bwrap": "bubblewrap sandbox (", "container": "container sandbox ("}
+    names = {"bwrap": "bubblewrap sandbox (", "container": "container sandbox (no namespaces; uid 6",
+             "container-no-landlock": "container sandbox (no namespaces; uid 6"}
     assert sandboxed_run.protection.startswith(names[level]), _explain(sandboxed_run)
+    assert ("NO Landlock" in sandboxed_run.protection) == (level == "container-no-landlock")
 
 
 @pytest.mark.parametrize("attack", attack_names())
-def test_attack_is_contained(attack: str, sandboxed_run: RunOutputs, found: dict[str, list[str]]) -> None:
+def test_attack_is_contained(attack: str, level: str, sandboxed_run: RunOutputs, found: dict[str, list[str]]) -> None:
+    if (level, attack) in KNOWN_GAPS:
+        pytest.skip(f"not held at {level}: {KNOWN_GAPS[(level, attack)]}")
     assert found.get(attack) == [], f"{attack}: {found.get(attack)} {_explain(sandboxed_run)}"
 
 
 @pytest.mark.parametrize("attack", sorted(EXPECTED_FEEDBACK))
-def test_feedback_says_what_happened(attack: str, sandboxed_run: RunOutputs) -> None:
+def test_feedback_says_what_happened(attack: str, level: str, sandboxed_run: RunOutputs) -> None:
+    if (level, attack) in KNOWN_GAPS:
+        pytest.skip(f"not held at {level}: {KNOWN_GAPS[(level, attack)]}")
     feedback = Path(sandboxed_run.out) / f"{attack}.py" / "feedback.txt"
     text = feedback.read_text(errors="replace") if feedback.is_file() else ""
-    missing = [m for m in EXPECTED_FEEDBACK[attack] if m not in text]
+    expected = EXPECTED_FEEDBACK_AT.get(level, {}).get(attack, EXPECTED_FEEDBACK[attack])
+    missing = [m for m in expected if m not in text]
     assert not missing, f"{feedback} lacks {missing}:\n{text[:3000]}"
+
+
+# --- the table in docs/protection.md --------------------------------------------------------
+
+def _cell(violations_of_attack: list[str], gap: str | None) -> str:
+    if not violations_of_attack and gap is None:
+        return "held"
+    why = gap or violations_of_attack[0]  # an unknown gap shows what got through: the test then fails
+    return "**not held**: " + re.sub(r"\s+", " ", why).replace("|", "\\|")[:300]
+
+
+def protection_table(found_at: dict[str, dict[str, list[str]]]) -> str:
+    """Markdown: one row per attack, one column per level, from the red-team runs."""
+    lines = ["| attack | " + " | ".join(LEVELS) + " |", "|---" * (len(LEVELS) + 1) + "|"]
+    for attack in attack_names():
+        doc = (ATTACKS_DIR / f"{attack}.py").read_text().split('"""')[1]
+        what = re.sub(r"\s+", " ", doc.split("Attack:", 1)[-1]).strip().split(". ")[0][:110].replace("|", "\\|")
+        cells = [_cell(found_at[level].get(attack, []), KNOWN_GAPS.get((level, attack))) for level in LEVELS]
+        lines.append(f"| `{attack}`: {what} | " + " | ".join(cells) + " |")
+    whole = ["held" if not found_at[level][RUN] else "**not held**: " + found_at[level][RUN][0][:200] for level in LEVELS]
+    lines.append("| the run as a whole: exit 0, no process or file left behind | " + " | ".join(whole) + " |")
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+def test_the_protection_table_in_the_docs_is_the_red_teams(tmp_path_factory: pytest.TempPathFactory,
+                                                          worker_id: str) -> None:
+    """docs/protection.md shows what these runs found. AUTOGRADER_WRITE_TABLE=1 rewrites it."""
+    found_at = {level: violations(_shared_run(level, tmp_path_factory, worker_id)) for level in LEVELS}
+    table = protection_table(found_at)
+    text = TABLE.read_text()
+    head, rest = text.split(TABLE_BEGIN)
+    current = rest.split(TABLE_END)[0].strip()
+    if os.environ.get("AUTOGRADER_WRITE_TABLE") == "1":
+        TABLE.write_text(f"{head}{TABLE_BEGIN}\n{table}\n{TABLE_END}{rest.split(TABLE_END)[1]}")
+        return
+    assert current == table, f"{TABLE} is stale: rerun with AUTOGRADER_WRITE_TABLE=1"
 
 
 # --- sabotage: without the sandbox the same checks must fire -------------------------------
