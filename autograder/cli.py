@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import course, reference, report_text, self_check
+from autograder import course, export_gradescope, reference, report_classroom, report_text, run_gradescope, self_check
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--gradescope", type=Path, help="write Gradescope's results.json for a single submission")
     g.add_argument("--junit", type=Path, help="write a JUnit XML report")
     g.add_argument("--csv", type=Path, help="write one CSV row per submission")
+    g.add_argument("--github-classroom", action="store_true",
+                   help="append GitHub Classroom's result (per-check points) to $GITHUB_OUTPUT as the step output `result`")
     g.add_argument("--assignment", help="which assignment the submissions answer (needed when several are installed)")
     g.add_argument("--exercise", action="append", help="grade only these exercises")
     _common(g)
@@ -80,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, help="also write <student>/results.json and feedback.txt here")
     _common(a)
     self_check.add_parser(sub)
+    export_gradescope.add_parser(sub)
+    run_gradescope.add_parser(sub)
     return parser
 
 
@@ -179,9 +183,10 @@ def start_pool(request: Request, limits: "Limits", prewarm: int, stack: contextl
 
 def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, stack: contextlib.ExitStack,
                  hidden: list[Path], reference_dir: Path | None, secret: CourseSecret | None,
-                 course_dir: Path) -> Session:
+                 course_dir: Path, oracles: Oracles | None = None) -> Session:
     """Raises GraderError, ProtectionRefused or SandboxUnavailable (fail closed: student code
-    runs in this process only with --protection none, which --min-protection must allow)."""
+    runs in this process only with --protection none, which --min-protection must allow).
+    `oracles`: every expected value known already (a Gradescope zip's), so none is computed."""
     installed = installation()
     if installed.refuse:
         raise GraderError(installed.text)
@@ -192,7 +197,8 @@ def open_session(args: argparse.Namespace, assignment: Assignment, jobs: int, st
 
         pool, protection = start_pool(request, Limits(call_timeout=args.timeout), max(1, min(args.workers, jobs)),
                                       stack, hidden)
-    oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
+    if oracles is None:
+        oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
     if pool is None:
         return Session(assignment, oracles, in_process, NO_SANDBOX, 1)  # in-process calls share stdout: one at a time
     from autograder.sandbox import SandboxedStudent
@@ -235,6 +241,8 @@ def _usage_error(args: argparse.Namespace, jobs: list[Job]) -> str | None:
         return f"--gradescope takes exactly one submission ({len(jobs)} found); use --out DIR for a batch"
     if args.resume and not args.out:
         return "--resume needs --out DIR (where the finished results are)"
+    if args.github_classroom and report_classroom.output_file() is None:
+        return "--github-classroom appends to $GITHUB_OUTPUT, which GitHub Actions sets; it is not set here"
     return None
 
 
@@ -263,9 +271,12 @@ def interrupted(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED
 
 
-def setup_failed(exc: Exception) -> int:
+def setup_failed(exc: Exception, args: argparse.Namespace | None = None) -> int:
     kind = "internal error, nothing was graded" if isinstance(exc, GraderError) else "cannot grade"
     print(f"autograder: {kind}: {exc}", file=sys.stderr)
+    classroom = report_classroom.output_file() if getattr(args, "github_classroom", False) else None
+    if classroom is not None:  # Classroom's reporter must read an error, not a missing result
+        report_classroom.write_classroom(report_classroom.grader_error(f"{kind}: {exc}"), classroom)
     return EXIT_GRADER
 
 
@@ -290,9 +301,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
                                    args.reference or default_reference_dir(course_dir, chosen.name),
                                    secret_for(args, course_dir), course_dir)
         except (GraderError, SecretError, ProtectionRefused) as exc:
-            return setup_failed(exc)
+            return setup_failed(exc, args)
         except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
-            return setup_failed(exc)
+            return setup_failed(exc, args)
         try:
             results = grade_with_progress(session, jobs, args, exercises=args.exercise)
         except KeyboardInterrupt:
@@ -326,6 +337,8 @@ def _write_reports(results: list[SubmissionResult], args: argparse.Namespace) ->
         write_junit(results, args.junit)
     if args.csv:
         write_csv(results, args.csv)
+    if args.github_classroom:
+        report_classroom.write_classroom(report_classroom.to_classroom(results), report_classroom.output_file())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_autograde(args)
     if args.command == "check":
         return self_check.cmd_check(args)
+    if args.command == "export":
+        return export_gradescope.cmd_export(args)
+    if args.command == "run-gradescope":
+        return run_gradescope.cmd_run_gradescope(args)
     return cmd_grade(args)
 
 

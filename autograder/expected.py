@@ -55,6 +55,14 @@ def values_key(assignment: Assignment, secret: CourseSecret | None, reference: d
     return store.digest(assignment.folder, *(engine / f for f in ENGINE_FILES), extra=extra)
 
 
+def engine_digest(assignment: Assignment) -> str:
+    """Names the code that computes an assignment's values (its declarations and the engine's
+    oracle files), without the secret or the reference: a Gradescope zip checks at grading
+    time that the grader installed from it is the one its values were computed with."""
+    engine = Path(__file__).resolve().parent
+    return store.digest(assignment.folder, *(engine / f for f in ENGINE_FILES))
+
+
 def public_store(assignment: Assignment) -> Store:
     """The values of the public inputs, computed when the package was built: the notebooks'
     visible checks read them instead of importing torch."""
@@ -78,6 +86,10 @@ class Oracles:
     @property
     def secret_digest(self) -> str:
         return "public" if self.secret is None else self.secret.digest
+
+    def values(self, assignment: Assignment) -> dict[str, Any]:
+        """Every exercise's expected values, by exercise name (computed if need be)."""
+        return {exercise.name: self.expected(exercise) for exercise in assignment.exercises}
 
     def stored(self, exercise: Any) -> bool:
         """Whether the exercise's values are known without computing them."""

@@ -19,6 +19,8 @@ text. Python is parsed on the student's side of the sandbox (execution.py, cells
 """
 from __future__ import annotations
 
+import importlib.util
+
 import json
 import re
 from dataclasses import dataclass
@@ -186,11 +188,15 @@ def read_release(path: Path) -> Release:
 
 
 def default_release_dir() -> Path | None:
-    """./assignments (run from the course directory), else the checkout this package runs from."""
+    """./assignments (run from the course directory), else the checkout this package runs from,
+    else the released notebooks shipped in the package (exercises/<assignment>/, e.g. in a
+    student's repository graded by GitHub Classroom)."""
     for candidate in (Path.cwd() / "assignments", Path(__file__).resolve().parent.parent / "assignments"):
         if candidate.is_dir():
             return candidate
-    return None
+    spec = importlib.util.find_spec("exercises")
+    shipped = spec.submodule_search_locations if spec is not None else None
+    return Path(list(shipped)[0]) if shipped else None
 
 
 def find_release(name: str, release_dir: Path | None, assignment: str | None = None) -> Path:

@@ -40,3 +40,46 @@ def written_answer(markdown: str) -> str:
     reads the rendered text, so $a < b$ still shows as math)."""
     text = escape(markdown, WRITTEN_CAP).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("](", "]\\(").replace("]:", "]\\:")
+
+
+# Markdown (Gradescope's "md" output format). Text from a submission never reaches a
+# Markdown renderer as Markdown: it is either inside a code span or block, whose content is
+# shown literally (HTML included), or every character Markdown or HTML could read as markup
+# is escaped.
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|~:=")
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+def md_text(text: str, cap: int = NOTE_CAP) -> str:
+    """Escaped, capped text that Markdown shows as it is (one paragraph's worth)."""
+    out = []
+    for ch in escape(text, cap):
+        if ch in _HTML_ENTITIES:
+            out.append(_HTML_ENTITIES[ch])
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _longest_run(text: str, ch: str) -> int:
+    longest = run = 0
+    for c in text:
+        run = run + 1 if c == ch else 0
+        longest = max(longest, run)
+    return longest
+
+
+def md_code(text: str, cap: int = LABEL_CAP) -> str:
+    """An inline code span that no backtick inside the text can close early."""
+    shown = label(text)[:cap + 20]
+    fence = "`" * (_longest_run(shown, "`") + 1)
+    return f"{fence} {shown} {fence}"
+
+
+def md_block(text: str, cap: int = OUTPUT_CAP) -> str:
+    """A fenced code block that no line of the text can close early."""
+    shown = escape(text, cap)
+    fence = "`" * max(3, _longest_run(shown, "`") + 1)
+    return f"{fence}text\n{shown}\n{fence}"
