@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import autograder
 from autograder.expected import GraderError
 from autograder.integrity import DISTRIBUTION, installation
 
+WHEEL_EPOCH = "315532800"  # 1980-01-01, zip's earliest: file dates that do not change the bytes
 DIST_INFO_FILES = ("METADATA", "WHEEL", "entry_points.txt", "top_level.txt")
 SOURCE_IGNORED = (".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", "build", "dist", ".autograder-cache",
                   ".autograder-secret", "submitted", "autograded", "feedback", "*.db")
@@ -62,12 +64,16 @@ def repack(dist: importlib.metadata.Distribution, out_dir: Path) -> Path:
 
 
 def build_from_source(root: Path, out_dir: Path) -> Path:
-    """pip's wheel of a source tree, built from a copy of it. Raises GraderError."""
+    """pip's wheel of a source tree, built from a copy of it, reproducibly (the same
+    sources give the same bytes: the wheel shipped with the notebooks is checked so).
+    Raises GraderError."""
     with tempfile.TemporaryDirectory(prefix="autograder-wheel-") as tmp:
         src = Path(tmp) / "src"
         shutil.copytree(root, src, symlinks=True, ignore=shutil.ignore_patterns(*SOURCE_IGNORED))
+        env = {**os.environ, "SOURCE_DATE_EPOCH": WHEEL_EPOCH}
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                               "-q", "-w", str(out_dir), str(src)], capture_output=True, text=True, timeout=600)
+                               "-q", "-w", str(out_dir), str(src)], capture_output=True, text=True, env=env,
+                              timeout=600)
     built = sorted(out_dir.glob("backprop_autograder-*.whl"))
     if proc.returncode != 0 or len(built) != 1:
         raise GraderError(f"could not build the grader's wheel from {root}: {proc.stderr[-1500:]}")

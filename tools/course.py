@@ -356,9 +356,6 @@ def stale_release_copy(assignment: Any, course_dir: Path, write: bool) -> list[P
 
 # --- the wheel students install, shipped next to the released notebooks -----------------
 
-WHEEL_EPOCH = "315532800"  # 1980-01-01, zip's earliest: the same sources build the same bytes
-
-
 def wheel_name() -> str:
     import autograder
 
@@ -367,19 +364,10 @@ def wheel_name() -> str:
 
 def build_wheel(into: Path, root: Path = ROOT) -> Path:
     """The package (autograder/ and exercises/ only: never reference/ or solutions/), built
-    offline from a clean copy of those sources, reproducibly."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "src"
-        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
-        for name in ("autograder", "exercises"):
-            shutil.copytree(root / name, src / name, ignore=ignore)
-        shutil.copy(root / "pyproject.toml", src)
-        env = {**venv_env(), "SOURCE_DATE_EPOCH": WHEEL_EPOCH}
-        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                               "-q", "-w", str(into), str(src)], capture_output=True, text=True, env=env, timeout=600)
-    if proc.returncode != 0:
-        raise RuntimeError(f"building the wheel failed:\n{proc.stdout}\n{proc.stderr}")
-    return into / wheel_name()
+    offline from a clean copy of the sources, reproducibly."""
+    from autograder.wheel import build_from_source
+
+    return build_from_source(root, into)
 
 
 def stale_wheel(course_dir: Path, write: bool) -> list[Path]:
