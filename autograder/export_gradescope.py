@@ -67,7 +67,9 @@ def compute_values(args: argparse.Namespace, assignment: Assignment, course_dir:
         if request.candidates() != [Level.NONE]:
             from autograder.sandbox import Limits
 
-            pool = start_pool(request, Limits(call_timeout=args.timeout), 1, stack)
+            # the reference runs here, as a submission would: the probe checks the course is hidden
+            pool, _ = start_pool(request, Limits(call_timeout=args.timeout), 1, stack,
+                                 [course_dir, Path(__file__).resolve().parent.parent, reference_dir])
         oracles = load_oracles(pool, assignment, course_dir, reference_dir, secret)
         return oracles, oracles.values(assignment)
 

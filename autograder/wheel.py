@@ -87,6 +87,8 @@ def _running_distribution() -> importlib.metadata.Distribution | None:
         dist = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         return None
+    if dist.read_text("RECORD") is None or dist.read_text("WHEEL") is None:
+        return None  # a source tree's *.egg-info (left by a build), not what an installer wrote
     init = next((f for f in dist.files or [] if f.parts == ("autograder", "__init__.py")), None)
     return dist if init is not None and Path(dist.locate_file(init)).resolve().parent == running else None
 

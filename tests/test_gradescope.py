@@ -398,7 +398,8 @@ def test_importing_an_autodiff_library_that_gradescope_does_not_have_costs_nothi
             "def univariate_backward(params, cache):\n"
             "    return {k: torch.tensor(0.0) for k in params}\n")
     run = submit(installed, {"backprop.py": "import torch\nimport jax.numpy as jnp\n" + example("correct.py") + uses})
+    # the backward that uses torch never returns: its gradients, descent path and inputs check
     assert {t for t in run.failed()} <= {"univariate: gradient: w", "univariate: gradient: b",
-                                          "univariate: gradient descent path"}
+                                          "univariate: gradient descent path", "univariate: inputs not modified"}
     assert "univariate: gradient: w" in run.failed()
     assert "torch is not available when grading" in run.output("univariate: gradient: w")

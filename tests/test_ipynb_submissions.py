@@ -46,7 +46,7 @@ def test_magics_and_shell_lines_are_not_run_and_line_numbers_survive(tmp_path, o
     # `boom = ...` is the 8th line of the cell: 5 IPython lines, the def, the m = ... line.
     assert f"cell {number}, line 8, in univariate_backward: boom = cache[\"nope\"]" in msg
     assert "KeyError: 'nope'" in msg
-    assert result.score == 29 - 3  # the backward raises: its gradients and the descent path, not its inputs
+    assert result.score == 29 - 4  # the backward raises: its gradients, the descent path and (never having returned) its inputs
     assert "pip" not in result.student_output
 
 
@@ -78,7 +78,7 @@ def test_a_syntax_error_costs_its_cell_not_the_notebook(tmp_path, oracles):
     broken["source"] += "\n\ndef oops(:\n    pass\n"
     result = nbs.grade(nbs.write(nb, tmp_path / "backprop.ipynb"), oracles)
     number = nb["cells"].index(broken) + 1
-    assert result.score == 29 - 3  # the backward never ran: its gradients and the descent path
+    assert result.score == 29 - 4  # the backward never ran: its gradients, the descent path and its inputs
     message = nbs.message(result, "multivariate: gradient: w")
     assert f"`multivariate_backward` is not defined: cell {number}, which defines it, was not run: it is not valid Python" \
         in message
