@@ -97,7 +97,13 @@ SWISH = _fn(
     ),
     nonfinite=f"{EXP_OVERFLOW}: use a sigmoid that never overflows")
 
-EXERCISE = Functions(
+class _Functions(Functions):
+    # tools/course.py builds the parameter table for every exercise's intro, used or not
+    # (it reads `params`); activations have none, and their prose has no __TABLE__.
+    params = ()
+
+
+EXERCISE = _Functions(
     name="activations",
     title="Activation functions and their derivatives",
     functions=(SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, SWISH),

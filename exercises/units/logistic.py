@@ -62,6 +62,7 @@ EXERCISE = Model(
     loss=BCE,
     vocabulary=Vocabulary(sizes=(FEATURES, EXAMPLES)),
     formula="y_hat = sigmoid(w X + b)",
+    y_shape="(1, m), labels 0.0 or 1.0",
     helpers=(),  # sigmoid is checked in the activations exercise
     output_nonfinite="exp overflows to inf beyond |z| = 709 (and inf / inf is NaN): use a sigmoid that never "
                      "overflows (see `sigmoid` in the activations)",
