@@ -235,7 +235,7 @@ def grade(paths: list[Path], workdir: Path, *, sandbox: bool, settle: float = SE
 
 def _grade(paths: list[Path], workdir: Path, sandbox: bool, settle: float) -> RunOutputs:
     out, csv_path = workdir / "out", workdir / "scores.csv"
-    args = [sys.executable, "-m", "autograder.cli", "grade", *map(str, paths), "--out", str(out),
+    args = [sys.executable, "-m", "autograder.cli", "grade", "--assignment", "backprop", *map(str, paths), "--out", str(out),
             "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet"]
     args += ["--workers", "2"] if sandbox else ["--no-sandbox"]
     start = time.monotonic()
