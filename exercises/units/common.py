@@ -21,7 +21,8 @@ CLASSES = SizeRole("K", "classes", holder="the output layer (Z or P)", axis="P.s
 HIDDEN = SizeRole("h", "hidden units", holder="the hidden layer (Z1 or A1)")
 
 # The engine's `inputs(rng, sizes)` does not know the case's family, so the "large logits"
-# family is told apart by its batch sizes, which no other family of these models uses.
+# family is told apart by its batch sizes, which no other family of these models uses
+# (even: its columns come in opposite pairs).
 LARGE_M = (14, 20)
 LARGE_SCALE = 400.0
 
@@ -30,23 +31,31 @@ def is_large(sizes: Sizes) -> bool:
     return LARGE_M[0] <= sizes["m"] <= LARGE_M[1]
 
 
+def even(sizes: Sizes) -> bool:
+    return sizes["m"] % 2 == 0
+
+
 def scaled_features(rng: np.random.Generator, n: int, m: int, large: bool) -> np.ndarray:
     """N(0, 1) features; for the large-logits family, scaled so that logits (parameters
     are N(0, 1)) reach the hundreds, with the columns in opposite pairs (x and -x), so that
     every label meets a large logit of either sign whatever the parameters."""
     X = rng.normal(size=(n, m))
     if large:
-        half = m // 2
-        X[:, half:2 * half] = -X[:, :half]
+        X[:, m // 2:] = -X[:, :m // 2]
         X *= LARGE_SCALE
     return X
 
 
-def paired_labels(labels: np.ndarray, m: int) -> np.ndarray:
-    """Large-logits cases: a column and its opposite get the same label."""
+def large_labels(m: int, labels: tuple[float | int, float | int]) -> np.ndarray:
+    """Large-logits cases: a column and its opposite get the same label, the first of
+    `labels` for most pairs and the second for two of them. Balanced labels would let the
+    saturated probabilities cancel in the bias's gradient (e.g. db = (pairs labelled 0 -
+    pairs labelled 1) / m = 0), and a gradient that is 0 up to rounding is one that finite
+    differences, an oracle, cannot tell from their own noise (~eps |loss| / h)."""
     half = m // 2
-    labels[:, half:2 * half] = labels[:, :half]
-    return labels
+    pairs = np.full(half, labels[0])
+    pairs[[1, 3]] = labels[1]
+    return np.concatenate([pairs, pairs])[np.newaxis]
 
 
 def distinct(s: Sizes, names: tuple[str, ...]) -> bool:

@@ -10,17 +10,15 @@ from autograder.kinds.model import Loss, Model, Param
 from autograder.spec import Family, Mistake, Sizes
 
 from .activations import SIGMOID
-from .common import EXAMPLES, FEATURES, LARGE_M, distinct, is_large, paired_labels, scaled_features
+from .common import EXAMPLES, FEATURES, LARGE_M, distinct, even, is_large, large_labels, scaled_features
 
 
 def inputs(rng: np.random.Generator, s: Sizes) -> tuple[np.ndarray, np.ndarray]:
-    """X, and labels 0.0 / 1.0; in the large-logits family |z| reaches the hundreds."""
+    """X, and labels 0.0 / 1.0; in the large-logits family |z| reaches the hundreds and every
+    label meets a large logit of either sign."""
     large = is_large(s)
     X = scaled_features(rng, s["n"], s["m"], large)
-    y = rng.integers(0, 2, size=(1, s["m"])).astype(float)
-    if large:
-        y[0, :4] = [0.0, 0.0, 1.0, 1.0]  # both labels meet a large logit of either sign
-        y = paired_labels(y, s["m"])
+    y = large_labels(s["m"], (0.0, 1.0)) if large else rng.integers(0, 2, size=(1, s["m"])).astype(float)
     return X, y
 
 
@@ -55,7 +53,7 @@ EXERCISE = Model(
         Family("diagnosis", Sizes.of(n=4, m=7), {"n": (2, 6), "m": (3, 13)}, lambda s: distinct(s, ("n", "m"))),
         Family("m = 1", Sizes.of(n=3, m=1), {"n": (2, 6), "m": (1, 1)}),
         Family("n = 1", Sizes.of(n=1, m=5), {"n": (1, 1), "m": (2, 9)}),
-        Family("large logits", Sizes.of(n=3, m=14), {"n": (2, 5), "m": LARGE_M}),
+        Family("large logits", Sizes.of(n=3, m=14), {"n": (2, 5), "m": LARGE_M}, even),
     ),
     inputs=inputs,
     torch_forward=torch_forward,

@@ -8,7 +8,7 @@ from autograder.kinds.elementwise import Elementwise, ValueMistake
 from autograder.kinds.model import Model, Param
 from autograder.spec import Family, Mistake, Sizes
 
-from .common import CLASSES, CROSS_ENTROPY, EXAMPLES, FEATURES, LARGE_M, distinct, is_large, paired_labels, \
+from .common import CLASSES, CROSS_ENTROPY, EXAMPLES, FEATURES, LARGE_M, distinct, even, is_large, large_labels, \
     scaled_features
 
 OVERFLOW = ("exp overflows to inf for logits beyond 709 (and inf / inf is NaN): subtract each column's max before "
@@ -45,8 +45,8 @@ def inputs(rng: np.random.Generator, s: Sizes) -> tuple[np.ndarray, np.ndarray]:
     """X, and integer labels (int64) in [0, K); in the large-logits family logits reach the hundreds."""
     large = is_large(s)
     X = scaled_features(rng, s["n"], s["m"], large)
-    y = rng.integers(0, s["K"], size=(1, s["m"]))
-    return X, paired_labels(y, s["m"]) if large else y
+    y = large_labels(s["m"], (0, 1)) if large else rng.integers(0, s["K"], size=(1, s["m"]))
+    return X, y.astype(np.int64)
 
 
 def torch_forward(torch, p, X, y):
@@ -67,7 +67,7 @@ EXERCISE = Model(
                lambda s: distinct(s, ("n", "K", "m"))),
         Family("m = 1", sizes(3, 4, 1), {"n": (2, 6), "K": (2, 6), "m": (1, 1)}, lambda s: s["n"] != s["K"]),
         Family("K = 2", sizes(3, 2, 5), {"n": (1, 6), "K": (2, 2), "m": (3, 9)}, lambda s: s["n"] != s["m"]),
-        Family("large logits", sizes(3, 4, 14), {"n": (2, 5), "K": (2, 6), "m": LARGE_M}),
+        Family("large logits", sizes(3, 4, 14), {"n": (2, 5), "K": (2, 6), "m": LARGE_M}, even),
     ),
     inputs=inputs,
     torch_forward=torch_forward,
