@@ -3,8 +3,6 @@ torch forward, finite differences of the reference's forward) agree on every exe
 case, public and graded, far more closely than the grading tolerance."""
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 import pytest
 
@@ -12,7 +10,7 @@ from autograder import finite_diff, torch_oracle
 from autograder.compare import relative_error
 from autograder.kinds.elementwise import FD_STEP, Functions
 from autograder.secret import CourseSecret
-from units import EXERCISES, instructor_oracles
+from units import EXERCISES, instructor_oracles, reference_module
 
 SECRET = CourseSecret(b"a units test secret, not the course's")
 MODELS = {name: ex for name, ex in EXERCISES.items() if not isinstance(ex, Functions)}
@@ -21,7 +19,7 @@ CASES = [(name, sizes, secret) for name, ex in MODELS.items() for secret in (Non
 
 
 def _ref(name: str):
-    return importlib.import_module(f"reference.units.{name}")
+    return reference_module(name)
 
 
 @pytest.mark.parametrize("name,sizes,secret", CASES,

@@ -3,6 +3,9 @@ grade() shortcut. Oracles are cached per process (each pytest worker computes th
 from __future__ import annotations
 
 import functools
+import importlib
+import sys
+import types
 from pathlib import Path
 
 from autograder import checks, course
@@ -20,9 +23,34 @@ SUBMISSIONS = Path(__file__).parent / "submissions" / "units"
 BASE = (SUBMISSIONS / "base.py").read_text()
 
 
+def _reference_modules() -> dict[str, types.ModuleType]:
+    return {k: v for k, v in sys.modules.items() if k == "reference" or k.startswith("reference.")}
+
+
 @functools.cache
 def reference() -> InProcessStudent:
-    return reference_student(ROOT / "reference", "units")
+    """The reference run like a submission. Loading it puts a `reference` package holding only
+    this assignment into sys.modules; what was there before is put back, so that other tests
+    of the same process (assignment 1's import reference.backprop) still find theirs."""
+    saved = _reference_modules()
+    try:
+        return reference_student(ROOT / "reference", "units")
+    finally:
+        for name in _reference_modules():
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+@functools.cache
+def reference_module(name: str) -> types.ModuleType:
+    """reference/units/<name>.py imported as a package of its own (not `reference`, which
+    an in-process reference of either assignment may have replaced in sys.modules)."""
+    package = "units_reference_under_test"
+    if package not in sys.modules:
+        module = types.ModuleType(package)
+        module.__path__ = [str(ROOT / "reference" / "units")]
+        sys.modules[package] = module
+    return importlib.import_module(f"{package}.{name}")
 
 
 @functools.cache
