@@ -288,7 +288,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     course_dir = Path.cwd()
     try:
-        chosen = course.assignment(args.assignment, args.exercises)
+        chosen = course.assignment_for(args.assignment, [job.path for job in jobs], args.exercises)
     except course.CourseError as exc:
         print(f"autograder: {exc}", file=sys.stderr)
         return EXIT_USAGE

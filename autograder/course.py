@@ -75,6 +75,18 @@ def assignment(name: str | None, root: Path | None = None) -> Assignment:
                       f"several assignments ({known}): say which with --assignment")
 
 
+def assignment_for(name: str | None, files: list[Path], root: Path | None = None) -> Assignment:
+    """The named assignment, else the only one installed, else the one every file is named
+    after (backprop.ipynb, units.py: the release's names; file names only, never contents).
+    Raises CourseError."""
+    found = assignments(root)
+    if name is None and len(found) > 1 and files:
+        per_file = [{a.name for a in found.values() if f.name in (a.notebook_name, f"{a.name}.py")} for f in files]
+        if all(per_file) and len(set().union(*per_file)) == 1:
+            return found[per_file[0].pop()]
+    return assignment(name, root)
+
+
 def markdown_table(assignment: Assignment) -> str:
     """An assignment's exercises as the README shows them (a test keeps the README in sync)."""
     rows = ["| exercise | students write | what | test cases (public) | points |", "|---|---|---|---|---|"]

@@ -4,7 +4,7 @@ Each rule looks at the student's array and the right one and returns a `Cause` (
 tests and class reports count, and the text the student reads) or None. Generic rules come
 first: shape rules, then non-finite values and low precision, then a scalar ratio to the
 right answer, then the exercise's known-wrong variants ("mutants", instructors only). A
-ratio alone would call a missing sigmoid derivative "x4" when pre-activations are near 0,
+ratio alone would call a missing sigmoid derivative "x4" when the pre-activation values are near 0,
 so the ratio must explain the array almost exactly before it is named.
 
 Messages speak the exercise's language (its `Vocabulary`: what each size counts, which

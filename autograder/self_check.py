@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -26,15 +27,30 @@ from autograder.text import escape
 IN_PROCESS = "in this process (no sandbox on this machine; the course's grader uses one)"
 
 
+def _grade_ids(notebook: Path) -> set[str]:
+    """The nbgrader grade ids in a notebook's cells (none if it cannot be read)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        return {str(c["metadata"]["nbgrader"]["grade_id"]) for c in cells
+                if isinstance(c, dict) and "grade_id" in c.get("metadata", {}).get("nbgrader", {})}
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+        return set()
+
+
 def _assignment(notebook: Path, name: str | None) -> Assignment:
-    """The installed assignment this notebook answers: named, else by file name, else the
-    only one installed. Raises course.CourseError."""
-    if name:
-        return course.assignment(name)
+    """The installed assignment this notebook answers: named, else the only one installed,
+    else by file name, else by the grade ids of its cells (a renamed copy). Raises
+    course.CourseError."""
+    try:
+        return course.assignment_for(name, [notebook])
+    except course.CourseError:
+        if name:
+            raise
+    ids = _grade_ids(notebook)
     installed = list(course.assignments().values())
-    matching = [a for a in installed if a.notebook_name == notebook.name]
-    if len(matching) == 1 or len(installed) == 1:
-        return (matching or installed)[0]
+    matching = [a for a in installed if any(f"{ex.name}_{g.name}" in ids for ex in a.exercises for g in ex.groups())]
+    if len(matching) == 1:
+        return matching[0]
     raise course.CourseError(f"which assignment does {escape(notebook.name, 100)} answer? add --assignment, one of: "
                              + ", ".join(a.name for a in installed))
 

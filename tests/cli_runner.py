@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GRADE = [sys.executable, "-m", "autograder.cli", "grade"]
+# The bundled examples are assignment 1's; with more than one assignment installed, grade names it.
+GRADE = [sys.executable, "-m", "autograder.cli", "grade", "--assignment", "backprop"]
 
 
 def grade_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -25,15 +25,19 @@ SOLUTIONS_NB = course.normalise(json.loads((SOLUTIONS / NOTEBOOK).read_text()))
 Notebook = dict[str, Any]
 
 
-def release() -> Notebook:
-    return copy.deepcopy(RELEASE_NB)
+def release(assignment: str = ASSIGNMENT) -> Notebook:
+    if assignment == ASSIGNMENT:
+        return copy.deepcopy(RELEASE_NB)
+    return course.normalise(json.loads((ROOT / "assignments" / assignment / f"{assignment}.ipynb").read_text()))
 
 
-def solved() -> Notebook:
+def solved(assignment: str = ASSIGNMENT) -> Notebook:
     """The release with its answer cells taken from the solutions (hidden tests stay hidden)."""
-    nb = release()
+    nb = release(assignment)
+    solutions = SOLUTIONS_NB if assignment == ASSIGNMENT else \
+        course.normalise(json.loads((ROOT / "solutions" / assignment / f"{assignment}.ipynb").read_text()))
     for c in answer_cells(nb):
-        c["source"] = cell(SOLUTIONS_NB, c["metadata"]["nbgrader"]["grade_id"])["source"]
+        c["source"] = cell(solutions, c["metadata"]["nbgrader"]["grade_id"])["source"]
     return nb
 
 

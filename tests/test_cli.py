@@ -80,6 +80,20 @@ def test_usage_errors_are_clear_and_exit_2(args, message):
     assert "Traceback" not in proc.stderr
 
 
+def test_with_two_assignments_the_files_name_says_which_else_the_grader_asks(tmp_path):
+    import subprocess
+    import sys
+
+    named = tmp_path / "backprop.py"
+    shutil.copy(EXAMPLES / "correct.py", named)
+    grade = [sys.executable, "-m", "autograder.cli", "grade", "--no-sandbox", "--public-inputs"]
+    ok = subprocess.run([*grade, str(named)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0 and "29/29" in ok.stdout, ok.stderr
+    asked = subprocess.run([*grade, str(EXAMPLES / "correct.py")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 2
+    assert "several assignments (backprop, units): say which with --assignment" in asked.stderr
+
+
 def test_a_broken_grader_is_reported_as_such_not_as_student_zero(tmp_path):
     """A reference that disagrees with torch and finite differences: exit 3, nothing scored."""
     broken = tmp_path / "reference"

@@ -63,7 +63,7 @@ def _stdout(cell: nbformat.NotebookNode) -> str:
 @pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.parent.name)
 def test_released_notebook_filled_with_the_solutions_runs_top_to_bottom(released, tmp_path):
     work = shutil.copytree(released.parent, tmp_path / released.parent.name)
-    node = _execute(nbs.solved(), work)
+    node = _execute(nbs.solved(released.parent.name), work)
     errors = [(c.id, o.ename, o.evalue) for c in node.cells for o in _outputs(c, "error")]
     assert errors == []
     for c in node.cells:
@@ -75,6 +75,8 @@ def test_released_notebook_filled_with_the_solutions_runs_top_to_bottom(released
             assert "FAIL" not in _stdout(c) and "PASS" in _stdout(c)
     train = next(c for c in node.cells if c.id == "train")
     assert any("image/png" in o.data for o in _outputs(train, "display_data")), "the loss curve was not plotted"
+    if released.parent.name != "backprop":
+        return
     line = _stdout(next(c for c in node.cells if c.id == "univariate_after")).splitlines()
     losses = [float(text.split("loss ")[1]) for text in line if text.startswith("step")]
     assert len(losses) == 6 and losses[-1] < 0.2 * losses[0]
@@ -88,16 +90,18 @@ def test_untouched_release_fails_its_tests_with_not_implemented_messages_not_tra
     node = _execute(json.loads(released.read_text()), work)
     assert [(c.id, o.ename) for c in node.cells for o in _outputs(c, "error")] == []
     graded = [c for c in node.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-    assert len(graded) == 9
+    assert len(graded) == sum(len(ex.groups()) for ex in assignments()[released.parent.name].exercises)
     for c in graded:
         (result,) = _outputs(c, "execute_result")
         assert float(result.data["text/plain"]) == 0.0
         assert "is not implemented yet (it raises NotImplementedError)" in _stdout(c)
         assert "Traceback" not in _stdout(c)
     train = next(c for c in node.cells if c.id == "train")
-    assert "Write sigmoid, sigmoid_mlp_forward and sigmoid_mlp_backward first" in _stdout(train)
-    line = next(c for c in node.cells if c.id == "univariate_after")
-    assert _stdout(line).strip() == "Write univariate_forward and univariate_backward first, then run this cell again."
+    assert "first, then run this cell again" in _stdout(train)
+    if released.parent.name == "backprop":
+        assert "Write sigmoid, sigmoid_mlp_forward and sigmoid_mlp_backward first" in _stdout(train)
+        line = next(c for c in node.cells if c.id == "univariate_after")
+        assert _stdout(line).strip() == "Write univariate_forward and univariate_backward first, then run this cell again."
 
 
 def _namespace(py: Path) -> dict:

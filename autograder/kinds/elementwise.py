@@ -183,7 +183,7 @@ def check_function(f: Elementwise, student: Student, expected: list[Expected]) -
 @dataclass(frozen=True)
 class Functions:
     """An exercise made of elementwise functions, each in an answer cell of its own with its
-    derivative (e.g. the activations: relu and relu_grad, tanh and tanh_grad, ...)."""
+    derivative (e.g. activation functions: relu and relu_grad, tanh and tanh_grad, ...)."""
 
     name: str
     title: str

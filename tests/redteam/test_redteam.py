@@ -285,8 +285,8 @@ def grade(paths: list[Path], workdir: Path, *, level: str, settle: float = SETTL
 def _grade(paths: list[Path], workdir: Path, level: str, settle: float) -> RunOutputs:
     out, csv_path = workdir / "out", workdir / "scores.csv"
     prefix, flags = _command(level)
-    args = [*prefix, sys.executable, "-m", "autograder.cli", "grade", *map(str, paths), "--out", str(out),
-            "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet", *flags]
+    args = [*prefix, sys.executable, "-m", "autograder.cli", "grade", "--assignment", "backprop", *map(str, paths),
+            "--out", str(out), "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet", *flags]
     start = time.monotonic()
     proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=900)
     seconds = time.monotonic() - start
