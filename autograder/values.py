@@ -10,6 +10,7 @@ student side may be anything.
 
 Argument trees:  float | int | bool | str | None | {"a": blob} | {"d": [[key, arg], ...]}
                  | {"l": [arg, ...]} | {"t": [arg, ...]} | {"r": [call, index, ...]}
+                 | {"f": "nan" | "inf" | "-inf"} (a float JSON cannot hold)
                  ({"r"}: part of the result of an earlier call of the same batch, kept
                  on the student side, e.g. a forward pass's cache)
 Return specs:    "a" an array of numbers | "d" a dict of arrays | "k" keep it on the
@@ -20,6 +21,7 @@ Result trees:    {"a": blob} | {"d": [[key, result], ...], "x": [extra key, ...]
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +61,9 @@ def pack(value: Any, blobs: list[bytes]) -> Any:
         return {"d": [[str(k), pack(v, blobs)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
         return {"l" if isinstance(value, list) else "t": [pack(v, blobs) for v in value]}
+    if isinstance(value, float) and not math.isfinite(value):
+        # a parameter gone to inf/NaN along a diverging descent: the frames refuse JSON's NaN
+        return {"f": repr(float(value))}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot pass a {type(value).__name__} to student code")
@@ -170,6 +175,8 @@ def unpack(tree: Any, blobs: list[bytes], earlier: list[Any]) -> Any:
         (kind, body), = tree.items()
         if kind == "a":
             return exact(blobs[body]).copy()  # writable, own dtype: mutation is detected, not prevented
+        if kind == "f":
+            return float(body)
         if kind == "d":
             return {k: unpack(v, blobs, earlier) for k, v in body}
         if kind == "r":
