@@ -193,7 +193,7 @@ class StudentCode:
             self._failed(chunk, exc, ran=False)
             return
         try:
-            with self._guard():
+            with self._guard(), unavailable(self.namespace):
                 exec(compiled, self.namespace)  # noqa: S102 - running student code is the job
         except catch as exc:  # noqa: BLE001
             self._failed(chunk, exc, ran=True)
@@ -214,7 +214,7 @@ class StudentCode:
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
         with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
-            with warnings.catch_warnings(), np.errstate(all="ignore"), unavailable(self.namespace):
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 yield
 
@@ -272,34 +272,37 @@ def _encoded(value: Any, spec: Any, catch: type[BaseException]) -> tuple[dict[st
 
 def run_batch(code: StudentCode, calls: list[dict[str, Any]], blobs: list[bytes]) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
     """Answers a batch of calls in order, one (header, blobs) response per call as soon as
-    it returns. A call that uses the result of a failed call is skipped."""
+    it returns. A call that uses the result of a failed call is skipped. Autodiff libraries
+    are hidden for the whole batch, not call by call: hiding them scans sys.modules, which
+    holds thousands of torch's modules once the grader's own process has imported it."""
     earlier: list[Any] = []
     failed: set[int] = set()
     tracker = Tracker()
-    for index, call in enumerate(calls):
-        earlier.append(None)
-        if call.get("skip") or _refers_to({"l": call["args"]}, failed):
-            failed.add(index)
-            yield {"ok": False, "kind": "skipped", "message": "not run: an earlier call failed"}, []
-            continue
-        try:
-            args = [unpack(a, blobs, earlier) for a in call["args"]]
-        except code.catch as exc:  # noqa: BLE001 - the student's object (e.g. a cache) cannot be indexed
-            failed.add(index)
-            yield {"ok": False, "kind": "skipped", "message": f"not run: {exception_text(exc)}"}, []
-            continue
-        for tree, arg in zip(call["args"], args):
-            tracker.add(tree, arg)
-        start = time.monotonic()
-        try:
-            value = code.call(call["fn"], args)
-        except CallError as err:
-            failed.add(index)
-            yield {"ok": False, "kind": err.kind, "message": err.message, "seconds": time.monotonic() - start}, []
-            continue
-        seconds = time.monotonic() - start
-        tree, out = _encoded(value, call["ret"], code.catch)
-        if "bad" in tree:
-            failed.add(index)  # e.g. a forward that returned 2 values: its cache cannot be used
-        earlier[index] = value
-        yield {"ok": True, "result": tree, "mutated": tracker.newly_changed(), "seconds": seconds}, out
+    with unavailable(code.namespace):
+        for index, call in enumerate(calls):
+            earlier.append(None)
+            if call.get("skip") or _refers_to({"l": call["args"]}, failed):
+                failed.add(index)
+                yield {"ok": False, "kind": "skipped", "message": "not run: an earlier call failed"}, []
+                continue
+            try:
+                args = [unpack(a, blobs, earlier) for a in call["args"]]
+            except code.catch as exc:  # noqa: BLE001 - the student's object (e.g. a cache) cannot be indexed
+                failed.add(index)
+                yield {"ok": False, "kind": "skipped", "message": f"not run: {exception_text(exc)}"}, []
+                continue
+            for tree, arg in zip(call["args"], args):
+                tracker.add(tree, arg)
+            start = time.monotonic()
+            try:
+                value = code.call(call["fn"], args)
+            except CallError as err:
+                failed.add(index)
+                yield {"ok": False, "kind": err.kind, "message": err.message, "seconds": time.monotonic() - start}, []
+                continue
+            seconds = time.monotonic() - start
+            tree, out = _encoded(value, call["ret"], code.catch)
+            if "bad" in tree:
+                failed.add(index)  # e.g. a forward that returned 2 values: its cache cannot be used
+            earlier[index] = value
+            yield {"ok": True, "result": tree, "mutated": tracker.newly_changed(), "seconds": seconds}, out
