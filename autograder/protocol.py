@@ -43,10 +43,20 @@ def encode(header: dict[str, Any], blobs: list[bytes] = ()) -> bytes:
     return _LEN.pack(len(body) + 4, len(head)) + body
 
 
-def write_frame(fd: int, header: dict[str, Any], blobs: list[bytes] = ()) -> None:
-    data = memoryview(encode(header, blobs))
+def fits(frame: bytes) -> bool:
+    """Would `read_frame` accept this frame (from `encode`)? Its sizes are bounded."""
+    total, head_len = _LEN.unpack_from(frame)
+    return total <= MAX_FRAME and head_len <= MAX_HEADER
+
+
+def write_all(fd: int, frame: bytes) -> None:
+    data = memoryview(frame)
     while data:
         data = data[os.write(fd, data):]
+
+
+def write_frame(fd: int, header: dict[str, Any], blobs: list[bytes] = ()) -> None:
+    write_all(fd, encode(header, blobs))
 
 
 def _read_exact(fd: int, n: int, deadline: float | None, poller: select.poll) -> bytes:
