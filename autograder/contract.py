@@ -2,7 +2,8 @@
 
 `E_forward(params, X, y)` returns (output, loss, cache), the cache staying on the student's
 side; `E_backward(params, cache)` returns a dict of gradients. One batch runs a case's
-forward and backward together (one round trip to a sandboxed child).
+forward and backward together, and a descent path's every step (descent.py): each is one
+round trip to a sandboxed child.
 """
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Any
 
 import numpy as np
 
+from autograder import descent
 from autograder.returned import Returned, backward_fields, forward_fields
-from autograder.student import Call, CallError, Ref, Reply, Student
+from autograder.student import Call, CallError, Ref, Reply, Seen, Student
 from autograder.values import Bad, Items, Mapping
 
 __all__ = ["Returned", "FORWARD_RETURNS", "forward_call", "backward_call", "case_calls", "as_forward", "as_backward",
-           "case_outcomes", "forward_backward", "forward", "losses"]
+           "case_outcomes", "forward_backward", "forward", "losses", "descent_path", "path_step"]
 
 FORWARD_RETURNS = ["t", "a", "a", "k"]  # output, loss, cache (kept on the student's side)
 Pair = tuple[Returned | CallError, Returned | CallError | None]  # a case's forward and backward (None: not run)
@@ -101,3 +103,31 @@ def losses(student: Student, exercise: str, points: list[dict[str, Any]], X: np.
     """The student's loss at each parameter point, in one batch (finite differences of the
     student's own forward). Raises CallError if any call fails or returns no number."""
     return loss_values(student.run(loss_points(exercise, points, X, y)), exercise)
+
+
+def descent_path(exercise: str, params: dict[str, Any], inputs: list[tuple[np.ndarray, np.ndarray]], rate: float,
+                 names: tuple[str, ...], scalars: tuple[str, ...], needs_loss: bool) -> list[Call]:
+    """A forward and backward pass on each of `inputs` (X, y), each step's parameters one
+    gradient-descent step after the last's, chained on the student side: [forward 0,
+    backward 0, step 0, forward 1, ...]; read with `path_step`."""
+    calls: list[Call] = []
+    for i, (X, y) in enumerate(inputs):
+        moved = len(calls) - 1  # the chained step before this one's passes
+        fwd = len(calls)
+        calls += [forward_call(exercise, params if i == 0 else Ref(moved, (0,)), X, y),
+                  backward_call(exercise, params if i == 0 else Ref(moved, (1,)), Ref(fwd, (2,)))]
+        if i + 1 < len(inputs):
+            base = params if i == 0 else Ref(moved, (2,))
+            calls.append(Call(descent.STEP, (base, Seen(fwd), Seen(fwd + 1), rate, names, scalars, needs_loss),
+                              ("params", "forward", "backward", "rate", "names", "scalars", "needs_loss"),
+                              descent.STEP_RETURNS))
+    return calls
+
+
+def path_step(outcomes: list[Reply | CallError], step: int, exercise: str, names: tuple[str, ...],
+              output: str = "y_hat") -> tuple[Pair, Any]:
+    """Step `step` of a `descent_path`: its passes, and the chained step after it (the
+    parameters the next step ran with, as a result for descent.stepped_to; None after the last)."""
+    fwd_out, bwd_out = outcomes[3 * step], outcomes[3 * step + 1]
+    moved = outcomes[3 * step + 2] if 3 * step + 2 < len(outcomes) else None
+    return case_outcomes(fwd_out, bwd_out, exercise, names, output), getattr(moved, "result", None)

@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 from autograder.execution import CallError, Chunk, StudentCode, run_batch
 from autograder.text import escape
-from autograder.values import Ref, Result, decode, pack, tracked
+from autograder.values import Ref, Result, Seen, decode, pack, tracked
 
-__all__ = ["Call", "CallError", "Ref", "Reply", "Student", "InProcessStudent", "UnloadableStudent", "Batch",
+__all__ = ["Call", "CallError", "Ref", "Seen", "Reply", "Student", "InProcessStudent", "UnloadableStudent", "Batch",
            "one_by_one", "stops"]
 
 

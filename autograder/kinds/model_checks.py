@@ -11,20 +11,21 @@ from typing import Any
 
 import numpy as np
 
-from autograder import contract, diagnosis, finite_diff
+from autograder import contract, descent, diagnosis, finite_diff
 from autograder.kinds import carry_forward
 from autograder.compare import compare
 from autograder.contract import Returned
 from autograder.diagnosis import Cause
 from autograder.feedback import Credit, Failure, Outcome, call_failure, failure, verdict
 from autograder.kinds.elementwise import function_calls, function_outcomes
-from autograder.kinds.model import DESCENT_CHECK, DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step, held_out_accuracy
+from autograder.kinds.model import DESCENT_CHECK, DESCENT_STEPS, CaseExpected, Model, ModelExpected, held_out_accuracy
 from autograder.spec import Sizes
 from autograder.student import Call, CallError, Student
 from autograder.verdicts import Verdict
 
 # A forward that fails so fails the same way on every shape: the other cases are not run.
 SAME_ON_EVERY_CASE = ("missing", "not_run", "not_implemented", "load")
+PATH_SEGMENT = 32  # steps of a descent path chained in one batch (a training run may take hundreds)
 
 
 @dataclass
@@ -302,36 +303,55 @@ def _mutation_failure(model: Model, runs: list[CaseRun]) -> Outcome:
     return None
 
 
+class _Path:
+    """The forward and backward passes of each step of a gradient-descent path, at the
+    grader's own parameters. The student side chains up to PATH_SEGMENT steps in one batch
+    (contract.descent_path, descent.py); a chained step is taken only if it reached exactly
+    the grader's parameters, else the path goes on from the grader's in a new batch."""
+
+    def __init__(self, model: Model, student: Student, inputs: list[tuple[np.ndarray, np.ndarray]], rate: float,
+                 needs_loss: bool) -> None:
+        self.model, self.student, self.inputs, self.rate, self.needs_loss = model, student, inputs, rate, needs_loss
+        self.start, self.steps, self.outcomes, self.moved = 0, 0, [], None  # the current batch
+
+    def at(self, step: int, params: dict[str, Any]) -> contract.Pair:
+        chained = self.start < step < self.start + self.steps and descent.stepped_to(self.moved, params)
+        if not chained:
+            inputs = self.inputs[step:step + PATH_SEGMENT]
+            calls = contract.descent_path(self.model.name, params, inputs, self.rate, self.model.param_names,
+                                          _scalars(self.model), self.needs_loss)
+            self.start, self.steps, self.outcomes = step, len(inputs), self.student.run(calls)
+        pair, self.moved = contract.path_step(self.outcomes, step - self.start, self.model.name,
+                                              self.model.param_names, self.model.vocabulary.output)
+        return pair
+
+
+def _scalars(model: Model) -> tuple[str, ...]:
+    return tuple(p.name for p in model.params if p.is_scalar)
+
+
 def _descent_grads(model: Model, b: Returned, params: dict) -> dict[str, np.ndarray] | str:
-    grads = {}
-    for p in model.param_names:
-        g = b.values.get(p)
-        if g is None:
-            return f"not checked: grads['{p}'] is missing"
-        g = _as_scalar(g) if model.param(p).is_scalar else g
-        if g.shape != np.shape(params[p]):
-            return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
-        grads[p] = g
-    return grads
+    return descent.gradients(b, model.param_names, _scalars(model), {p: np.shape(params[p]) for p in model.param_names})
 
 
 def _descent_failure(model: Model, student: Student, expected: ModelExpected) -> Outcome:
     rate, expected_losses, case = expected.descent_rate, expected.descent_losses, expected.cases[0].case
     params, losses = dict(case.params), []
-    for _ in range(DESCENT_STEPS):
-        f, b = contract.forward_backward(student, model.name, params, case.X, case.y, model.param_names,
-                                         model.vocabulary.output)
+    path = _Path(model, student, [(case.X, case.y)] * DESCENT_STEPS, rate, needs_loss=True)
+    for step in range(DESCENT_STEPS):
+        f, b = path.at(step, params)
         if isinstance(f, CallError):
             return Failure(f"not checked: {f.message}")
-        if "loss" not in f.values or f.values["loss"].size != 1:
+        loss = descent.loss(f)
+        if loss is None:
             return Failure("not checked: the forward pass must return a number as the loss", "descent-path")
-        losses.append(float(f.values["loss"].reshape(())))
+        losses.append(loss)
         if isinstance(b, CallError) or b is None:
             return Failure(f"not checked: {b.message if b else 'the backward pass did not run'}")
         grads = _descent_grads(model, b, params)
         if isinstance(grads, str):
             return Failure(grads, "descent-path")
-        params = descent_step(params, grads, rate)
+        params = descent.step(params, grads, rate)
     if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
         return None
     return Failure(f"{DESCENT_STEPS} steps of gradient descent (rate {rate:g}) with your functions on {case.sizes}: "
@@ -351,16 +371,16 @@ def _training_failure(model: Model, student: Student, expected: ModelExpected) -
     t, run = model.training, expected.training
     assert t is not None and run is not None
     params = dict(run.start)
-    for step, batch in enumerate(run.batches):
-        f, b = contract.forward_backward(student, model.name, params, run.X[:, batch], run.y[:, batch],
-                                         model.param_names, model.vocabulary.output)
+    path = _Path(model, student, [(run.X[:, batch], run.y[:, batch]) for batch in run.batches], t.rate, needs_loss=False)
+    for step in range(len(run.batches)):
+        f, b = path.at(step, params)
         if isinstance(f, CallError) or isinstance(b, CallError) or b is None:
             error = f if isinstance(f, CallError) else b
             return Failure(f"not checked: at step {step + 1} of the training, {error.message if error else 'no backward'}")
         grads = _descent_grads(model, b, params)
         if isinstance(grads, str):
             return Failure(f"at step {step + 1} of the training, {grads}", "training")
-        params = descent_step(params, grads, t.rate)
+        params = descent.step(params, grads, t.rate)
     accuracy = held_out_accuracy(model, params, run)
     if np.isfinite(accuracy) and accuracy >= t.target:
         return None
@@ -408,8 +428,8 @@ def grade_model(model: Model, student: Student, expected: ModelExpected) -> list
     charged = model.carry_forward and (carry_forward.charged(upstream) or
                                        any(isinstance(o, Credit) for o in upstream))
     if model.descent:
-        descent = carry_forward.downstream(_descent_failure(model, student, expected), charged, "the descent path")
-        verdicts.append(verdict(model.name, checks[DESCENT_CHECK], [descent]))
+        path = carry_forward.downstream(_descent_failure(model, student, expected), charged, "the descent path")
+        verdicts.append(verdict(model.name, checks[DESCENT_CHECK], [path]))
     if model.training:
         training = carry_forward.downstream(_training_failure(model, student, expected), charged, "the training")
         verdicts.append(verdict(model.name, checks[model.training.check_name], [training]))
