@@ -9,6 +9,7 @@ same values, and the same messages, whichever runs the code.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -81,14 +82,21 @@ class Batch:
         self.calls = calls
         self.blobs: list[bytes] = [] if blobs is None else blobs
         self.requests = [_request(c, self.blobs) for c in calls]
-        # (index of the call that passed it, label) for every tracked argument, in the
-        # order the student side numbers them.
-        self.labels = [(i, label) for i, c in enumerate(calls) for arg, name in zip(c.args, c.names)
-                       for label in tracked(arg, name)]
+
+    @functools.cached_property
+    def labels(self) -> list[tuple[int, str]]:
+        """(index of the call that passed it, label) for every tracked argument, in the
+        order the student side numbers them. Only needed once a call reports a mutation."""
+        return [(i, label) for i, c in enumerate(self.calls) for arg, name in zip(c.args, c.names)
+                for label in tracked(arg, name)]
 
     def mutated(self, index: int, reported: Any) -> tuple[str, ...]:
         """Labels for the indices a response reports; raises ValueError if malformed."""
-        if not isinstance(reported, list) or not all(type(i) is int and 0 <= i < len(self.labels) for i in reported):
+        if not isinstance(reported, list):
+            raise ValueError("malformed mutation report")
+        if not reported:
+            return ()
+        if not all(type(i) is int and 0 <= i < len(self.labels) for i in reported):
             raise ValueError("malformed mutation report")
         names = []
         for i in reported:

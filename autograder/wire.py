@@ -25,8 +25,15 @@ class BadValue(Exception):
     """A returned value that is not an array of numbers (message is shown to the student)."""
 
 
+_FLOAT64 = np.dtype("<f8")
+
+
 def to_wire(value: object) -> bytes:
     """Student side: a plain ndarray of a whitelisted dtype, as bytes."""
+    if type(value) is np.ndarray and value.dtype == _FLOAT64 and value.ndim <= MAX_NDIM and value.size <= MAX_ELEMENTS:
+        # The usual value, and every array the grader sends: exactly an ndarray (no subclass
+        # to lie), float64, so its bytes are those of the general path below, without a copy.
+        return MAGIC + struct.pack(f"<BB{value.ndim}I", 0, value.ndim, *value.shape) + value.tobytes()
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise BadValue(f"expected a number or numpy array, got {type(value).__name__}")
     try:
