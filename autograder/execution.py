@@ -27,8 +27,9 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from autograder import cells
+from autograder.descent import STUDENT_SIDE
 from autograder.policy import unavailable
-from autograder.values import Tracker, encode, unpack
+from autograder.values import Answer, Tracker, encode, unpack
 
 OUTPUT_CAP = 4000  # characters of the student's prints kept for the report
 MESSAGE_CAP = 300  # characters of one exception's text
@@ -156,6 +157,9 @@ class StudentCode:
         # function name -> why the cell that would define it did not run (a syntax error)
         self.not_run: dict[str, str] = {}
         self.catch: type[BaseException] = Exception  # what a call may raise without stopping the caller
+        # The grader's own functions, callable by name on this side (descent.py); no name of
+        # a submission's function can be one of them.
+        self.trusted: dict[str, Callable[..., Any]] = STUDENT_SIDE
 
     @classmethod
     def load(cls, chunks: list[Chunk], modules: dict[str, str] | None = None,
@@ -193,7 +197,7 @@ class StudentCode:
             self._failed(chunk, exc, ran=False)
             return
         try:
-            with self._guard():
+            with self._guard(), unavailable(self.namespace):
                 exec(compiled, self.namespace)  # noqa: S102 - running student code is the job
         except catch as exc:  # noqa: BLE001
             self._failed(chunk, exc, ran=True)
@@ -214,13 +218,15 @@ class StudentCode:
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
         with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
-            with warnings.catch_warnings(), np.errstate(all="ignore"), unavailable(self.namespace):
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 yield
 
     def _function(self, name: str) -> Callable[..., Any]:
         if self.load_error is not None:
             raise self.load_error
+        if name in self.trusted:
+            return self.trusted[name]
         fn = self.namespace.get(name)
         if fn is None and name in self.not_run:
             raise CallError("not_run", f"`{name}` is not defined: {self.not_run[name]}")
@@ -253,7 +259,7 @@ def _refers_to(tree: Any, calls: set[int]) -> bool:
     """Does an argument tree use the result of one of `calls`?"""
     if isinstance(tree, dict):
         (kind, body), = tree.items()
-        if kind == "r":
+        if kind in ("r", "w"):
             return body[0] in calls
         if kind in ("d",):
             return any(_refers_to(v, calls) for _, v in body)
@@ -270,36 +276,46 @@ def _encoded(value: Any, spec: Any, catch: type[BaseException]) -> tuple[dict[st
         return {"bad": f"cannot be read: {exception_text(exc)}"}, []
 
 
+def _seconds(code: StudentCode, call: dict[str, Any], start: float) -> float:
+    """A call's time, for the submission's budget: the grader's own helpers' time is not the student's."""
+    return 0.0 if call["fn"] in code.trusted else time.monotonic() - start
+
+
 def run_batch(code: StudentCode, calls: list[dict[str, Any]], blobs: list[bytes]) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
     """Answers a batch of calls in order, one (header, blobs) response per call as soon as
-    it returns. A call that uses the result of a failed call is skipped."""
+    it returns. A call that uses the result of a failed call is skipped. Autodiff libraries
+    are hidden for the whole batch, not call by call: hiding them scans sys.modules, which
+    holds thousands of torch's modules once the grader's own process has imported it."""
     earlier: list[Any] = []
+    answers: list[Answer | None] = []
     failed: set[int] = set()
     tracker = Tracker()
-    for index, call in enumerate(calls):
-        earlier.append(None)
-        if call.get("skip") or _refers_to({"l": call["args"]}, failed):
-            failed.add(index)
-            yield {"ok": False, "kind": "skipped", "message": "not run: an earlier call failed"}, []
-            continue
-        try:
-            args = [unpack(a, blobs, earlier) for a in call["args"]]
-        except code.catch as exc:  # noqa: BLE001 - the student's object (e.g. a cache) cannot be indexed
-            failed.add(index)
-            yield {"ok": False, "kind": "skipped", "message": f"not run: {exception_text(exc)}"}, []
-            continue
-        for tree, arg in zip(call["args"], args):
-            tracker.add(tree, arg)
-        start = time.monotonic()
-        try:
-            value = code.call(call["fn"], args)
-        except CallError as err:
-            failed.add(index)
-            yield {"ok": False, "kind": err.kind, "message": err.message, "seconds": time.monotonic() - start}, []
-            continue
-        seconds = time.monotonic() - start
-        tree, out = _encoded(value, call["ret"], code.catch)
-        if "bad" in tree:
-            failed.add(index)  # e.g. a forward that returned 2 values: its cache cannot be used
-        earlier[index] = value
-        yield {"ok": True, "result": tree, "mutated": tracker.newly_changed(), "seconds": seconds}, out
+    with unavailable(code.namespace):
+        for index, call in enumerate(calls):
+            earlier.append(None)
+            answers.append(None)
+            if call.get("skip") or _refers_to({"l": call["args"]}, failed):
+                failed.add(index)
+                yield {"ok": False, "kind": "skipped", "message": "not run: an earlier call failed"}, []
+                continue
+            try:
+                args = [unpack(a, blobs, earlier, answers) for a in call["args"]]
+            except code.catch as exc:  # noqa: BLE001 - the student's object (e.g. a cache) cannot be indexed
+                failed.add(index)
+                yield {"ok": False, "kind": "skipped", "message": f"not run: {exception_text(exc)}"}, []
+                continue
+            for tree, arg in zip(call["args"], args):
+                tracker.add(tree, arg)
+            start = time.monotonic()
+            try:
+                value = code.call(call["fn"], args)
+            except CallError as err:
+                failed.add(index)
+                yield {"ok": False, "kind": err.kind, "message": err.message, "seconds": _seconds(code, call, start)}, []
+                continue
+            seconds = _seconds(code, call, start)
+            tree, out = _encoded(value, call["ret"], code.catch)
+            if "bad" in tree:
+                failed.add(index)  # e.g. a forward that returned 2 values: its cache cannot be used
+            earlier[index], answers[index] = value, (tree, out, call["ret"])
+            yield {"ok": True, "result": tree, "mutated": tracker.newly_changed(), "seconds": seconds}, out

@@ -26,7 +26,8 @@ class GraderError(Exception):
 # The engine files that compute expected values: a change to any of them (or to the
 # assignment's folder, the reference, the secret) makes stored values stale.
 ENGINE_FILES = ("kinds/model.py", "kinds/elementwise.py", "torch_oracle.py", "finite_diff.py", "compare.py",
-                "spec.py", "secret.py", "diagnosis.py", "contract.py", "values.py", "store.py")
+                "spec.py", "secret.py", "diagnosis.py", "contract.py", "returned.py", "descent.py", "values.py",
+                "store.py")
 PUBLIC_STORE = "expected"  # exercises/<assignment>/expected/<exercise>.npz, shipped with the package
 
 

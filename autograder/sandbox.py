@@ -35,8 +35,9 @@ from autograder import confine, container
 from autograder.execution import OUTPUT_CAP, CallError, Chunk, load_failure
 from autograder.policy import AUTODIFF_MODULES
 from autograder.protection import Level
-from autograder.protocol import WORKER_FAILED, Closed, ProtocolError, Timeout, read_frame, write_frame
-from autograder.student import Batch, Call, Outcome
+from autograder.protocol import (WORKER_FAILED, Closed, ProtocolError, Timeout, encode, fits, read_frame, write_all,
+                                 write_frame)
+from autograder.student import Batch, Call, Outcome, stops
 from autograder.text import escape
 from autograder.values import Array
 
@@ -612,6 +613,7 @@ class SandboxedStudent:
         self.failures: Counter[str] = Counter()  # function -> crashes and timeouts
         self.budget = self.limits.submission_timeout
         self.load_error: CallError | None = None
+        self.round_trips = 0  # request frames sent to a child (benchmarks/throughput.py, tests)
 
     def __enter__(self) -> "SandboxedStudent":
         return self
@@ -690,6 +692,7 @@ class SandboxedStudent:
         """One request and its one-frame answer (load and bookkeeping queries)."""
         assert self.child is not None
         start = time.monotonic()
+        self.round_trips += 1
         try:
             write_frame(self.child.requests, header, blobs)
             response, _ = read_frame(self.child.responses, start + min(self.limits.call_timeout, self.budget))
@@ -712,20 +715,61 @@ class SandboxedStudent:
     # -- Student --
 
     def run(self, calls: list[Call]) -> list[Outcome]:
-        names = [f"`{c.fn}`" for c in calls]
+        return self.run_groups([calls])[0]
+
+    def run_groups(self, groups: list[list[Call]]) -> list[list[Outcome]]:
+        """All the groups in one frame. A child that dies answers no more: the groups it
+        left unanswered go to a fresh child, exactly as separate `run`s would have gone."""
+        done: list[list[Outcome]] = []
+        while len(done) < len(groups):
+            done += self._send(groups[len(done):])
+            if stops(groups[len(done) - 1], done[-1]):
+                break
+        return done
+
+    def _send(self, groups: list[list[Call]]) -> list[list[Outcome]]:
+        """Sends the groups (as many as fit in a frame), reads their answers until one stops
+        or the child ends; returns the groups answered (at least the first)."""
+        if not groups[0]:
+            return [[]]
         try:
             if self.child is None:
                 self._start_child()
         except CallError as err:
-            return [err for _ in calls]
-        batch = Batch(calls)
-        skip = [self.failures[n] >= self.limits.max_failures for n in names]
-        requests = [{**r, "skip": True} if s else r for r, s in zip(batch.requests, skip)]
+            return [[err for _ in groups[0]]]
+        frame, batches = self._frame(groups)
+        first = f"`{groups[0][0].fn}`"
         start = time.monotonic()
+        self.round_trips += 1
         try:
-            write_frame(self.child.requests, {"op": "run", "calls": requests}, batch.blobs)
+            write_all(self.child.requests, frame)
         except OSError:
-            return [self._fail(names[0], kill=False)] + [CallError("crash", _AFTER.format(fn=names[0]))] * (len(calls) - 1)
+            return [[self._fail(first, kill=False)] + [CallError("crash", _AFTER.format(fn=first))] * (len(groups[0]) - 1)]
+        done: list[list[Outcome]] = []
+        for batch, skip in batches:
+            outcomes, start = self._answers(batch, skip, start)
+            done.append(outcomes)
+            if self.child is None or stops(batch.calls, outcomes):
+                break  # nothing more comes from this frame
+        return done
+
+    def _frame(self, groups: list[list[Call]]) -> tuple[bytes, list[tuple[Batch, list[bool]]]]:
+        """The frame for the longest prefix of `groups` that the child accepts in one (its
+        header is bounded); each call marked "skip" once its function failed too often."""
+        blobs: list[bytes] = []
+        batches = []
+        for calls in groups:
+            skip = [self.failures[f"`{c.fn}`"] >= self.limits.max_failures for c in calls]
+            batches.append((Batch(calls, blobs), skip))
+        requests = [[{**r, "skip": True} if s else r for r, s in zip(b.requests, skip)] for b, skip in batches]
+        frame = encode({"op": "run", "groups": requests}, blobs)
+        if fits(frame) or len(groups) == 1:
+            return frame, batches
+        return self._frame(groups[:len(groups) // 2])
+
+    def _answers(self, batch: Batch, skip: list[bool], start: float) -> tuple[list[Outcome], float]:
+        """One group's outcomes, each call read within its deadline from the answer before."""
+        names = [f"`{c.fn}`" for c in batch.calls]
         outcomes: list[Outcome] = []
         for index, name in enumerate(names):
             outcome = self._receive(batch, index, name, start)
@@ -733,10 +777,10 @@ class SandboxedStudent:
                 outcome = CallError("crash", f"skipped: {name} already crashed or timed out {self.failures[name]} times")
             outcomes.append(outcome)
             if self.child is None:  # stopped: nothing more comes from this batch
-                outcomes += [CallError("crash", _AFTER.format(fn=name))] * (len(calls) - index - 1)
+                outcomes += [CallError("crash", _AFTER.format(fn=name))] * (len(names) - index - 1)
                 break
             start = time.monotonic()
-        return outcomes
+        return outcomes, start
 
     def _receive(self, batch: Batch, index: int, fn: str, start: float) -> Outcome:
         assert self.child is not None

@@ -4,17 +4,23 @@
 (`--no-sandbox`, the notebooks' own test cells); `SandboxedStudent` (sandbox.py) runs it in
 a child process. Both go through the same encoding (values.py), so a check sees exactly the
 same values, and the same messages, whichever runs the code.
+
+A batch (`run`) is one round trip to a sandboxed child; `run_groups` sends several batches
+in one, each answered exactly as if it had been sent alone, so that the checks ask at once
+for every call they already know they need.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from autograder.execution import CallError, Chunk, StudentCode, run_batch
 from autograder.text import escape
-from autograder.values import Ref, Result, decode, pack, tracked
+from autograder.values import Ref, Result, Seen, decode, pack, tracked
 
-__all__ = ["Call", "CallError", "Ref", "Reply", "Student", "InProcessStudent", "UnloadableStudent", "Batch"]
+__all__ = ["Call", "CallError", "Ref", "Seen", "Reply", "Student", "InProcessStudent", "UnloadableStudent", "Batch",
+           "one_by_one", "stops"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,9 @@ class Call:
     args: tuple[Any, ...]
     names: tuple[str, ...]
     ret: Any = "a"
+    # Error kinds that make the rest of a `run_groups` pointless (e.g. a function that is
+    # missing): if this call fails so, the groups after its own are not run.
+    stop: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,25 +49,56 @@ Outcome = Reply | CallError
 
 class Student(Protocol):
     def run(self, calls: list[Call]) -> list[Outcome]: ...
+    def run_groups(self, groups: list[list[Call]]) -> list[list[Outcome]]:
+        """`[run(g) for g in groups]`, up to and including the first group that `stops`
+        (the groups after it are neither run nor returned); one round trip where it can."""
     def has(self, name: str) -> bool: ...
     def output(self) -> str: ...
 
 
-class Batch:
-    """A batch's requests in wire form, and how to read its responses."""
+def stops(group: list[Call], outcomes: list[Outcome]) -> bool:
+    """Does a group's outcome end a `run_groups`?"""
+    return any(isinstance(o, CallError) and o.kind in c.stop for c, o in zip(group, outcomes))
 
-    def __init__(self, calls: list[Call]) -> None:
+
+def one_by_one(student: Student, groups: list[list[Call]]) -> list[list[Outcome]]:
+    """`run_groups` as separate batches: for runners without round trips to save."""
+    done: list[list[Outcome]] = []
+    for group in groups:
+        done.append(student.run(group))
+        if stops(group, done[-1]):
+            break
+    return done
+
+
+def _request(call: Call, blobs: list[bytes]) -> dict[str, Any]:
+    request = {"fn": call.fn, "args": [pack(a, blobs) for a in call.args], "ret": call.ret}
+    return {**request, "stop": list(call.stop)} if call.stop else request
+
+
+class Batch:
+    """A batch's requests in wire form, and how to read its responses. Batches sent together
+    share one list of blobs (`blobs`)."""
+
+    def __init__(self, calls: list[Call], blobs: list[bytes] | None = None) -> None:
         self.calls = calls
-        self.blobs: list[bytes] = []
-        self.requests = [{"fn": c.fn, "args": [pack(a, self.blobs) for a in c.args], "ret": c.ret} for c in calls]
-        # (index of the call that passed it, label) for every tracked argument, in the
-        # order the student side numbers them.
-        self.labels = [(i, label) for i, c in enumerate(calls) for arg, name in zip(c.args, c.names)
-                       for label in tracked(arg, name)]
+        self.blobs: list[bytes] = [] if blobs is None else blobs
+        self.requests = [_request(c, self.blobs) for c in calls]
+
+    @functools.cached_property
+    def labels(self) -> list[tuple[int, str]]:
+        """(index of the call that passed it, label) for every tracked argument, in the
+        order the student side numbers them. Only needed once a call reports a mutation."""
+        return [(i, label) for i, c in enumerate(self.calls) for arg, name in zip(c.args, c.names)
+                for label in tracked(arg, name)]
 
     def mutated(self, index: int, reported: Any) -> tuple[str, ...]:
         """Labels for the indices a response reports; raises ValueError if malformed."""
-        if not isinstance(reported, list) or not all(type(i) is int and 0 <= i < len(self.labels) for i in reported):
+        if not isinstance(reported, list):
+            raise ValueError("malformed mutation report")
+        if not reported:
+            return ()
+        if not all(type(i) is int and 0 <= i < len(self.labels) for i in reported):
             raise ValueError("malformed mutation report")
         names = []
         for i in reported:
@@ -102,6 +142,9 @@ class InProcessStudent:
         responses = run_batch(self.code, batch.requests, batch.blobs)
         return [batch.reply(i, header, blobs) for i, (header, blobs) in enumerate(responses)]
 
+    def run_groups(self, groups: list[list[Call]]) -> list[list[Outcome]]:
+        return one_by_one(self, groups)
+
     def has(self, name: str) -> bool:
         return self.code.has(name)
 
@@ -117,6 +160,9 @@ class UnloadableStudent:
 
     def run(self, calls: list[Call]) -> list[Outcome]:
         return [self.error for _ in calls]
+
+    def run_groups(self, groups: list[list[Call]]) -> list[list[Outcome]]:
+        return one_by_one(self, groups)
 
     def has(self, name: str) -> bool:
         return False

@@ -9,9 +9,11 @@ interpret. On the grader's side `decode` accepts only well-formed trees: a resul
 student side may be anything.
 
 Argument trees:  float | int | bool | str | None | {"a": blob} | {"d": [[key, arg], ...]}
-                 | {"l": [arg, ...]} | {"t": [arg, ...]} | {"r": [call, index, ...]}
+                 | {"l": [arg, ...]} | {"t": [arg, ...]} | {"r": [call, index, ...]} | {"w": [call]}
+                 | {"f": "nan" | "inf" | "-inf"} (a float JSON cannot hold)
                  ({"r"}: part of the result of an earlier call of the same batch, kept
-                 on the student side, e.g. a forward pass's cache)
+                 on the student side, e.g. a forward pass's cache; {"w"}: an earlier call's
+                 result as the grader receives it, see `Seen`)
 Return specs:    "a" an array of numbers | "d" a dict of arrays | "k" keep it on the
                  student side (referenced later with {"r"}) | "s" a short text
                  | ["t", spec, ...] a tuple (or list) of exactly that many values
@@ -20,6 +22,7 @@ Result trees:    {"a": blob} | {"d": [[key, result], ...], "x": [extra key, ...]
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +51,27 @@ class Ref:
     index: tuple[int, ...] = ()
 
 
+_PLAIN = (bool, int, float, str)  # passed as they are (a subclass takes the checks below)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An earlier call's result in the same batch as the grader receives it: its wire form,
+    decoded on the student side exactly as `decode` does here. For the grader's own helpers
+    that run there (descent.py) and must decide exactly as the grader will, from the same
+    bytes, not from the student's objects (which may answer differently when asked twice)."""
+
+    call: int
+
+
 def pack(value: Any, blobs: list[bytes]) -> Any:
     """An argument tree for `value` (the grader's own data), arrays appended to `blobs`."""
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, Ref):
         return {"r": [value.call, *value.index]}
+    if isinstance(value, Seen):
+        return {"w": [value.call]}
     if isinstance(value, np.ndarray):
         blobs.append(to_wire(value))
         return {"a": len(blobs) - 1}
@@ -59,6 +79,9 @@ def pack(value: Any, blobs: list[bytes]) -> Any:
         return {"d": [[str(k), pack(v, blobs)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
         return {"l" if isinstance(value, list) else "t": [pack(v, blobs) for v in value]}
+    if isinstance(value, float) and not math.isfinite(value):
+        # a parameter gone to inf/NaN along a diverging descent: the frames refuse JSON's NaN
+        return {"f": repr(float(value))}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot pass a {type(value).__name__} to student code")
@@ -163,21 +186,29 @@ def _decode_mapping(tree: dict[str, Any], blobs: list[bytes], depth: int) -> Map
 
 # --- the student's side ------------------------------------------------------------------
 
-def unpack(tree: Any, blobs: list[bytes], earlier: list[Any]) -> Any:
+Answer = tuple[dict[str, Any], list[bytes], Any]  # a call's result tree, its blobs, its return spec
+
+
+def unpack(tree: Any, blobs: list[bytes], earlier: list[Any], answers: list[Answer | None]) -> Any:
     """The value an argument tree stands for (trees come from the grader: trusted).
-    `earlier`: the results of this batch's previous calls."""
+    `earlier`: the results of this batch's previous calls; `answers`: what was sent back for them."""
     if isinstance(tree, dict):
         (kind, body), = tree.items()
         if kind == "a":
             return exact(blobs[body]).copy()  # writable, own dtype: mutation is detected, not prevented
+        if kind == "f":
+            return float(body)
         if kind == "d":
-            return {k: unpack(v, blobs, earlier) for k, v in body}
+            return {k: unpack(v, blobs, earlier, answers) for k, v in body}
         if kind == "r":
             value = earlier[body[0]]
             for i in body[1:]:
                 value = value[i]
             return value
-        items = [unpack(v, blobs, earlier) for v in body]
+        if kind == "w":
+            result, out, spec = answers[body[0]]
+            return decode(result, out, spec)
+        items = [unpack(v, blobs, earlier, answers) for v in body]
         return items if kind == "l" else tuple(items)
     return tree
 
@@ -244,7 +275,14 @@ class Tracker:
     @staticmethod
     def _changed(obj: Any, snapshot: Any) -> bool:
         if isinstance(obj, np.ndarray):
-            return obj.shape != snapshot.shape or not np.array_equal(obj, snapshot, equal_nan=True)
+            if obj.shape != snapshot.shape:
+                return True
+            # Every call of a batch re-checks every argument passed so far: identical bytes, the
+            # usual answer, are cheap to see; only a difference needs array_equal's rules
+            # (NaN equals NaN, -0.0 equals 0.0).
+            if obj.dtype == snapshot.dtype and obj.tobytes() == snapshot.tobytes():
+                return False
+            return not np.array_equal(obj, snapshot, equal_nan=True)
         if isinstance(obj, dict):
             return [(k, id(v)) for k, v in obj.items()] != snapshot
         return [id(v) for v in obj] != snapshot

@@ -17,13 +17,20 @@ import pytest
 from cli_runner import GRADE, grade_cli
 
 from assignment1 import grade
+from mistakes import MISTAKES
+from autograder import contract
 from autograder.execution import CallError, Chunk
+from autograder.expected import Oracles
+from autograder.reference import reference_student
+from autograder.secret import CourseSecret
 from autograder.sandbox import Limits, SandboxedStudent, SandboxPool
 from autograder.student import Call, InProcessStudent
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "submissions").glob("*.py"))
 CORRECT = (ROOT / "examples" / "submissions" / "correct.py").read_text()
+
+MISTAKES_BY_ID = {m.id: m for m in MISTAKES}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +49,27 @@ def test_sandboxed_verdicts_equal_in_process_verdicts(path, pool, oracles):
     with SandboxedStudent([Chunk(source, path.name)], pool) as student:
         sandboxed = grade(student, oracles, path.name)
     in_process = grade(InProcessStudent.from_source(source, path.name), oracles, path.name)
+    assert _summary(sandboxed) == _summary(in_process)
+
+
+@pytest.mark.parametrize("b2", [float("inf"), float("-inf"), float("nan"), np.float64("nan")], ids=repr)
+def test_a_parameter_gone_to_inf_or_nan_still_reaches_the_student(pool, b2):
+    """A descent path with too-large gradients (1/m missing) sends the parameters to inf,
+    then NaN, within its steps: the scalar b2 must still reach the student's function (JSON,
+    which the frames use, has no NaN), and come back as the number it is."""
+    params = {"W1": np.ones((3, 4)), "b1": np.zeros((3, 1)), "w2": np.ones((1, 3)), "b2": b2}
+    with SandboxedStudent([Chunk(CORRECT, "correct.py")], pool) as student:
+        forward = contract.forward(student, "two_layer_linear", params, np.ones((4, 5)), np.zeros((1, 5)))
+    assert not np.isfinite(forward.values["output"]).any() and not np.isfinite(forward.values["loss"]).any()
+
+
+def test_a_diverging_descent_is_graded_as_in_process(pool):
+    source = MISTAKES_BY_ID["missing_1_over_m"].source
+    oracles = Oracles(reference=reference_student(ROOT / "reference", "backprop"),
+                      secret=CourseSecret(b"some-fixed-secret"))  # its descent reaches NaN (m = 13)
+    with SandboxedStudent([Chunk(source, "diverges.py")], pool) as student:
+        sandboxed = grade(student, oracles, "diverges.py", ["two_layer_linear"])
+    in_process = grade(InProcessStudent.from_source(source, "diverges.py"), oracles, "diverges.py", ["two_layer_linear"])
     assert _summary(sandboxed) == _summary(in_process)
 
 

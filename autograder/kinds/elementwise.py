@@ -156,12 +156,14 @@ def _values_failure(fn: str, outcome: Any, z: np.ndarray, right: np.ndarray, err
                    Cause("formula", f"it should be {what}"), actual, right)
 
 
-def check_function(f: Elementwise, student: Student, expected: list[Expected]) -> tuple[Outcome, Outcome]:
-    """(value outcome, derivative outcome) over every input: the first failure of each."""
+def function_calls(f: Elementwise, expected: list[Expected]) -> list[Call]:
+    """The calls that check `f` (and its derivative) on every input: one batch."""
     calls = [Call(f.name, (e.z,), ("z",)) for e in expected]
-    if f.derivative:
-        calls += [Call(f.derivative, (e.z,), ("z",)) for e in expected]
-    outcomes = student.run(calls)
+    return calls + ([Call(f.derivative, (e.z,), ("z",)) for e in expected] if f.derivative else [])
+
+
+def function_outcomes(f: Elementwise, outcomes: list[Any], expected: list[Expected]) -> tuple[Outcome, Outcome]:
+    """(value outcome, derivative outcome) of `function_calls`' outcomes: the first failure of each."""
     values, derivatives = outcomes[:len(expected)], outcomes[len(expected):]
 
     def value_cause(e: Expected) -> Callable[[np.ndarray], Cause | None]:
@@ -178,6 +180,11 @@ def check_function(f: Elementwise, student: Student, expected: list[Expected]) -
         lambda actual, e=e: diagnosis.mutant_cause(actual, list(e.mutants), f.tolerance))
         for out, e in zip(derivatives, expected)) if o is not None), None)
     return value, derivative
+
+
+def check_function(f: Elementwise, student: Student, expected: list[Expected]) -> tuple[Outcome, Outcome]:
+    """(value outcome, derivative outcome) over every input: the first failure of each."""
+    return function_outcomes(f, student.run(function_calls(f, expected)), expected)
 
 
 @dataclass(frozen=True)
@@ -221,9 +228,11 @@ class Functions:
         from autograder.feedback import verdict
 
         checks = {c.name: c for c in self.checks()}
+        # Every function's batch in one round trip (each answered as if sent alone).
+        answered = student.run_groups([function_calls(f, expected[f.name]) for f in self.functions])
         verdicts = []
-        for f in self.functions:
-            value, derivative = check_function(f, student, expected[f.name])
+        for f, outcomes in zip(self.functions, answered):
+            value, derivative = function_outcomes(f, outcomes, expected[f.name])
             verdicts.append(verdict(self.name, checks[f.name], [value]))
             if f.derivative:
                 verdicts.append(verdict(self.name, checks[f.derivative], [derivative]))

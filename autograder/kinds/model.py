@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder import contract, finite_diff, torch_oracle
+from autograder import contract, descent, finite_diff, torch_oracle
 from autograder.compare import relative_error
 from autograder.contract import Returned
 from autograder.diagnosis import Cause, Vocabulary
@@ -370,19 +370,12 @@ def _mutant(model: Model, mistake: Mistake, fwd: Any, bwd: Any) -> MutantValues:
     return MutantValues(f"mutant:{mistake.id}", mistake.text, output, loss, grads)
 
 
-def descent_step(params: dict[str, Any], grads: dict[str, np.ndarray], rate: float) -> dict[str, Any]:
-    return {
-        k: float(v - rate * float(np.asarray(grads[k]).reshape(()))) if isinstance(v, float) else v - rate * grads[k]
-        for k, v in params.items()
-    }
-
-
 def _trajectory(model: Model, case: Case, rate: float) -> list[float]:
     params, losses = dict(case.params), []
     for _ in range(DESCENT_STEPS):
         _, loss, grads = torch_oracle.forward_and_gradients(model.torch_forward, params, case.X, case.y)
         losses.append(loss)
-        params = descent_step(params, grads, rate)
+        params = descent.step(params, grads, rate)
     return losses
 
 
@@ -432,7 +425,7 @@ def reference_training(model: Model, run: TrainingRun) -> float:
     params = dict(run.start)
     for batch in run.batches:
         _, _, grads = torch_oracle.forward_and_gradients(model.torch_forward, params, run.X[:, batch], run.y[:, batch])
-        params = descent_step(params, grads, model.training.rate)
+        params = descent.step(params, grads, model.training.rate)
     accuracy = held_out_accuracy(model, params, run)
     if accuracy < model.training.target:
         raise OracleError(f"the right gradients reach only {accuracy:.1%} held-out accuracy on {model.name}: "

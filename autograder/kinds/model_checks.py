@@ -7,20 +7,25 @@ with the oracles' expected values -> verdicts.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from autograder import contract, diagnosis, finite_diff
+from autograder import contract, descent, diagnosis, finite_diff
 from autograder.kinds import carry_forward
 from autograder.compare import compare
 from autograder.contract import Returned
 from autograder.diagnosis import Cause
 from autograder.feedback import Credit, Failure, Outcome, call_failure, failure, verdict
-from autograder.kinds.elementwise import check_function
-from autograder.kinds.model import DESCENT_CHECK, DESCENT_STEPS, CaseExpected, Model, ModelExpected, descent_step, held_out_accuracy
+from autograder.kinds.elementwise import function_calls, function_outcomes
+from autograder.kinds.model import DESCENT_CHECK, DESCENT_STEPS, CaseExpected, Model, ModelExpected, held_out_accuracy
 from autograder.spec import Sizes
-from autograder.student import CallError, Student
+from autograder.student import Call, CallError, Student
 from autograder.verdicts import Verdict
+
+# A forward that fails so fails the same way on every shape: the other cases are not run.
+SAME_ON_EVERY_CASE = ("missing", "not_run", "not_implemented", "load")
+PATH_SEGMENT = 32  # steps of a descent path chained in one batch (a training run may take hundreds)
 
 
 @dataclass
@@ -31,16 +36,18 @@ class CaseRun:
     diagnosis: Sizes  # the sizes of the exercise's first case, which runs first
 
 
-def run_cases(model: Model, student: Student, expected: ModelExpected) -> list[CaseRun]:
-    runs = []
-    for exp in expected.cases:
-        case = exp.case
-        fwd, bwd = contract.forward_backward(student, model.name, case.params, case.X, case.y, model.param_names,
-                                             model.vocabulary.output)
-        runs.append(CaseRun(exp, fwd, bwd, expected.cases[0].case.sizes))
-        if isinstance(fwd, CallError) and fwd.kind in ("missing", "not_run", "not_implemented", "load"):
-            break  # the same message on every shape: no need to repeat the calls
-    return runs
+def case_groups(model: Model, expected: ModelExpected) -> list[list[Call]]:
+    """A batch per case, the diagnosis case first."""
+    return [contract.case_calls(model.name, e.case.params, e.case.X, e.case.y, SAME_ON_EVERY_CASE)
+            for e in expected.cases]
+
+
+def case_runs(model: Model, expected: ModelExpected, answered: list[list[Any]]) -> list[CaseRun]:
+    """The cases `case_groups` got answers for (all of them, unless the forward failed in a
+    way that is the same on every shape)."""
+    names, out = model.param_names, model.vocabulary.output
+    return [CaseRun(exp, *contract.case_outcomes(*outcomes, model.name, names, out), expected.cases[0].case.sizes)
+            for exp, outcomes in zip(expected.cases, answered)]
 
 
 def _call_failure(model: Model, err: CallError, run: CaseRun) -> Failure:
@@ -216,12 +223,22 @@ def _bumped(value: float | np.ndarray) -> float | np.ndarray:
     return float(value + 0.5) if isinstance(value, float) else np.asarray(value) + 0.5
 
 
-def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: bool, p: str) -> tuple[str, bool]:
-    """Finite differences of the student's own forward tell a wrong forward from a wrong
-    backward: (a note, whether the gradient is right for the student's own forward)."""
+@dataclass(frozen=True)
+class _Probe:
+    """What finite differences of the student's own forward need for gradient `p`: the
+    student's loss at the case's parameters, with p moved by 0.5, and along direction u."""
+
+    p: str
+    grad: np.ndarray
+    u: np.ndarray
+    points: list[dict[str, Any]]
+
+
+def _own_forward_probe(model: Model, run: CaseRun, forward_ok: bool, p: str) -> tuple[str, bool] | _Probe:
+    """The note when it needs no call of the student's forward, else the calls' points."""
     if forward_ok:
         return "  your forward is right, so the mistake is in the backward pass", False
-    b, case, out = run.backward, run.expected.case, model.vocabulary.output
+    b, case = run.backward, run.expected.case
     if not isinstance(b, Returned) or p not in b.values:
         return "", False
     grad = _as_scalar(b.values[p]) if model.param(p).is_scalar else b.values[p]
@@ -229,9 +246,15 @@ def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: 
         return "", False
     u = finite_diff.directions(case.params, seed=1)[p]
     bumped = {**case.params, p: _bumped(case.params[p])}
+    return _Probe(p, grad, u, [case.params, bumped, *finite_diff.directional_points(case.params, p, u)])
+
+
+def _own_forward_note(model: Model, probe: _Probe, outcomes: list[Any]) -> tuple[str, bool]:
+    """Finite differences of the student's own forward tell a wrong forward from a wrong
+    backward: (a note, whether the gradient is right for the student's own forward)."""
+    p, out = probe.p, model.vocabulary.output
     try:
-        values = contract.losses(student, model.name,
-                                 [case.params, bumped, *finite_diff.directional_points(case.params, p, u)], case.X, case.y)
+        values = contract.loss_values(outcomes, model.name)
     except CallError:
         return "", False
     if values[0] == values[1]:
@@ -240,7 +263,7 @@ def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: 
         # float16 loss, so low precision cannot pass for independence.
         return (f"  your forward does not depend on {p} at all (your loss does not change when {p} does), "
                 f"but {p} must enter {out}: the mistake is in the forward"), False
-    d = finite_diff.directional(values[2:], u, grad)
+    d = finite_diff.directional(values[2:], probe.u, probe.grad)
     if not d.reliable or d.fd == 0.0:
         # (The loss does depend on p, see above: a zero difference means it is too coarse.)
         return ("  (finite differences of your own forward are too noisy to compare: float32 or lower precision "
@@ -251,6 +274,17 @@ def _own_forward_note(model: Model, student: Student, run: CaseRun, forward_ok: 
     # Both halves are wrong: the backward does not even match the student's own forward.
     return ("  it also disagrees with finite differences of your own forward, so the backward is wrong too: "
             "fix the forward first, then recheck this gradient"), False
+
+
+def _own_forward_notes(model: Model, student: Student, run: CaseRun, forward_ok: bool,
+                       params: list[str]) -> dict[str, tuple[str, bool]]:
+    """The notes of the gradients `params`: every probe's calls in one round trip."""
+    planned = {p: _own_forward_probe(model, run, forward_ok, p) for p in params}
+    probes = [plan for plan in planned.values() if isinstance(plan, _Probe)]
+    case = run.expected.case
+    answered = student.run_groups([contract.loss_points(model.name, pr.points, case.X, case.y) for pr in probes])
+    notes = {pr.p: _own_forward_note(model, pr, outcomes) for pr, outcomes in zip(probes, answered)}
+    return {p: notes[p] if isinstance(plan, _Probe) else plan for p, plan in planned.items()}
 
 
 # --- whole-exercise checks -------------------------------------------------------------
@@ -271,36 +305,55 @@ def _mutation_failure(model: Model, runs: list[CaseRun]) -> Outcome:
     return None
 
 
+class _Path:
+    """The forward and backward passes of each step of a gradient-descent path, at the
+    grader's own parameters. The student side chains up to PATH_SEGMENT steps in one batch
+    (contract.descent_path, descent.py); a chained step is taken only if it reached exactly
+    the grader's parameters, else the path goes on from the grader's in a new batch."""
+
+    def __init__(self, model: Model, student: Student, inputs: list[tuple[np.ndarray, np.ndarray]], rate: float,
+                 needs_loss: bool) -> None:
+        self.model, self.student, self.inputs, self.rate, self.needs_loss = model, student, inputs, rate, needs_loss
+        self.start, self.steps, self.outcomes, self.moved = 0, 0, [], None  # the current batch
+
+    def at(self, step: int, params: dict[str, Any]) -> contract.Pair:
+        chained = self.start < step < self.start + self.steps and descent.stepped_to(self.moved, params)
+        if not chained:
+            inputs = self.inputs[step:step + PATH_SEGMENT]
+            calls = contract.descent_path(self.model.name, params, inputs, self.rate, self.model.param_names,
+                                          _scalars(self.model), self.needs_loss)
+            self.start, self.steps, self.outcomes = step, len(inputs), self.student.run(calls)
+        pair, self.moved = contract.path_step(self.outcomes, step - self.start, self.model.name,
+                                              self.model.param_names, self.model.vocabulary.output)
+        return pair
+
+
+def _scalars(model: Model) -> tuple[str, ...]:
+    return tuple(p.name for p in model.params if p.is_scalar)
+
+
 def _descent_grads(model: Model, b: Returned, params: dict) -> dict[str, np.ndarray] | str:
-    grads = {}
-    for p in model.param_names:
-        g = b.values.get(p)
-        if g is None:
-            return f"not checked: grads['{p}'] is missing"
-        g = _as_scalar(g) if model.param(p).is_scalar else g
-        if g.shape != np.shape(params[p]):
-            return f"gradient descent cannot update {p} of shape {np.shape(params[p])} with a gradient of shape {g.shape}"
-        grads[p] = g
-    return grads
+    return descent.gradients(b, model.param_names, _scalars(model), {p: np.shape(params[p]) for p in model.param_names})
 
 
 def _descent_failure(model: Model, student: Student, expected: ModelExpected) -> Outcome:
     rate, expected_losses, case = expected.descent_rate, expected.descent_losses, expected.cases[0].case
     params, losses = dict(case.params), []
-    for _ in range(DESCENT_STEPS):
-        f, b = contract.forward_backward(student, model.name, params, case.X, case.y, model.param_names,
-                                         model.vocabulary.output)
+    path = _Path(model, student, [(case.X, case.y)] * DESCENT_STEPS, rate, needs_loss=True)
+    for step in range(DESCENT_STEPS):
+        f, b = path.at(step, params)
         if isinstance(f, CallError):
             return Failure(f"not checked: {f.message}")
-        if "loss" not in f.values or f.values["loss"].size != 1:
+        loss = descent.loss(f)
+        if loss is None:
             return Failure("not checked: the forward pass must return a number as the loss", "descent-path")
-        losses.append(float(f.values["loss"].reshape(())))
+        losses.append(loss)
         if isinstance(b, CallError) or b is None:
             return Failure(f"not checked: {b.message if b else 'the backward pass did not run'}")
         grads = _descent_grads(model, b, params)
         if isinstance(grads, str):
             return Failure(grads, "descent-path")
-        params = descent_step(params, grads, rate)
+        params = descent.step(params, grads, rate)
     if np.allclose(losses, expected_losses, rtol=1e-4, atol=0) and losses[-1] < losses[0]:
         return None
     return Failure(f"{DESCENT_STEPS} steps of gradient descent (rate {rate:g}) with your functions on {case.sizes}: "
@@ -320,16 +373,16 @@ def _training_failure(model: Model, student: Student, expected: ModelExpected) -
     t, run = model.training, expected.training
     assert t is not None and run is not None
     params = dict(run.start)
-    for step, batch in enumerate(run.batches):
-        f, b = contract.forward_backward(student, model.name, params, run.X[:, batch], run.y[:, batch],
-                                         model.param_names, model.vocabulary.output)
+    path = _Path(model, student, [(run.X[:, batch], run.y[:, batch]) for batch in run.batches], t.rate, needs_loss=False)
+    for step in range(len(run.batches)):
+        f, b = path.at(step, params)
         if isinstance(f, CallError) or isinstance(b, CallError) or b is None:
             error = f if isinstance(f, CallError) else b
             return Failure(f"not checked: at step {step + 1} of the training, {error.message if error else 'no backward'}")
         grads = _descent_grads(model, b, params)
         if isinstance(grads, str):
             return Failure(f"at step {step + 1} of the training, {grads}", "training")
-        params = descent_step(params, grads, t.rate)
+        params = descent.step(params, grads, t.rate)
     accuracy = held_out_accuracy(model, params, run)
     if np.isfinite(accuracy) and accuracy >= t.target:
         return None
@@ -338,22 +391,19 @@ def _training_failure(model: Model, student: Student, expected: ModelExpected) -
                    f"gradients reach {expected.training_accuracy:.1%}): see the gradient checks", "training")
 
 
-def _gradient_outcomes(model: Model, student: Student, runs: list[CaseRun], output_outcomes: list[Outcome],
-                       forward_ok: bool, p: str) -> tuple[list[Outcome], bool]:
-    """Outcomes on every case, and whether the gradient is right for the student's own forward."""
-    outcomes = [_gradient_failure(model, r, p, output_ok=o is None) for r, o in zip(runs, output_outcomes)]
-    first, consistent = outcomes[0], False
-    if isinstance(first, Failure) and runs[0].backward is not None and not isinstance(runs[0].backward, CallError):
-        note, consistent = _own_forward_note(model, student, runs[0], forward_ok, p)
-        outcomes[0] = Failure(first.message + ("\n" + note if note else ""), first.cause)
-    return outcomes, consistent
-
-
 def _settled_gradients(model: Model, student: Student, runs: list[CaseRun], outputs: list[Outcome],
                        forward_ok: bool) -> dict[str, list[Outcome]]:
-    gradients, consistent = {}, {}
-    for p in model.param_names:
-        gradients[p], consistent[p] = _gradient_outcomes(model, student, runs, outputs, forward_ok, p)
+    """Each gradient's outcomes on every case; a failure on the first case says whether the
+    gradient is right for the student's own forward (and carry_forward may settle it)."""
+    gradients = {p: [_gradient_failure(model, r, p, output_ok=o is None) for r, o in zip(runs, outputs)]
+                 for p in model.param_names}
+    ran = runs[0].backward is not None and not isinstance(runs[0].backward, CallError)
+    failing = [p for p in model.param_names if ran and isinstance(gradients[p][0], Failure)]
+    notes = _own_forward_notes(model, student, runs[0], forward_ok, failing)
+    for p, (note, _) in notes.items():
+        first = gradients[p][0]
+        gradients[p][0] = Failure(first.message + ("\n" + note if note else ""), first.cause)
+    consistent = {p: right_for_own_forward for p, (_, right_for_own_forward) in notes.items()}
     if not model.carry_forward:
         return gradients
     return carry_forward.shared_cause(gradients) if forward_ok else carry_forward.own_forward(gradients, consistent)
@@ -361,9 +411,13 @@ def _settled_gradients(model: Model, student: Student, runs: list[CaseRun], outp
 
 def grade_model(model: Model, student: Student, expected: ModelExpected) -> list[Verdict]:
     checks = {c.name: c for c in model.checks()}
-    helpers = {h.name: check_function(h, student, expected.helpers[h.name]) for h in model.helpers}
+    # The helpers' batches, then the cases', in one round trip.
+    helper_groups = [function_calls(h, expected.helpers[h.name]) for h in model.helpers]
+    answered = student.run_groups(helper_groups + case_groups(model, expected))
+    helpers = {h.name: function_outcomes(h, outcomes, expected.helpers[h.name])
+               for h, outcomes in zip(model.helpers, answered)}
     wrong_helper = next((name for name, (value, _) in helpers.items() if value is not None), None)
-    runs = run_cases(model, student, expected)
+    runs = case_runs(model, expected, answered[len(helper_groups):])
     outputs = [_output_failure(model, r, wrong_helper) for r in runs]
     losses = [_loss_failure(model, r) for r in runs]
     out = model.vocabulary.output
@@ -376,8 +430,8 @@ def grade_model(model: Model, student: Student, expected: ModelExpected) -> list
     charged = model.carry_forward and (carry_forward.charged(upstream) or
                                        any(isinstance(o, Credit) for o in upstream))
     if model.descent:
-        descent = carry_forward.downstream(_descent_failure(model, student, expected), charged, "the descent path")
-        verdicts.append(verdict(model.name, checks[DESCENT_CHECK], [descent]))
+        path = carry_forward.downstream(_descent_failure(model, student, expected), charged, "the descent path")
+        verdicts.append(verdict(model.name, checks[DESCENT_CHECK], [path]))
     if model.training:
         training = carry_forward.downstream(_training_failure(model, student, expected), charged, "the training")
         verdicts.append(verdict(model.name, checks[model.training.check_name], [training]))

@@ -23,11 +23,20 @@ _SPAWNED = []
 def _forward(params, X, y):
     if not _SPAWNED:
         _SPAWNED.append(True)
+        ready, started = os.pipe()
         if os.fork() == 0:
             try:
+                os.close(ready)
+                # Its first lines before this call returns, so that they are there to be shown
+                # however soon the grading ends (a new interpreter takes a while to start).
+                os.write(1, b"REDTEAM-BACKGROUND \x1b[2J still writing\n" * 100)
+                os.close(started)
                 os.execv(sys.executable, [sys.executable, "-c", WRITER, "rtmark-bgwrite"])
             finally:
                 os._exit(0)
+        os.close(started)
+        os.read(ready, 1)  # end of file: the background process has written
+        os.close(ready)
     return np.zeros((1, X.shape[1])), 0.0, dict(params)
 
 
