@@ -21,16 +21,24 @@ from typing import Any
 from autograder.files import write_atomic
 from autograder.gradebook import cell_feedback, grade_cell_verdicts
 from autograder.ipynb import Cell, Release
-from autograder.text import written_answer
+from autograder.text import escape, written_answer
 from autograder.verdicts import SubmissionResult
 
 MISSING_ANSWER = "# (this answer cell was missing from the submitted notebook)"
 MISSING_WRITTEN = "*(this answer cell was missing from the submitted notebook)*"
+CODE_CAP = 20_000  # characters of one cell's code shown to the TA (an answer is a few KB)
+ADDED_CAP = 100_000  # characters of code in the cells a student added, all together
 
 
-def _added_cell(cell: Cell) -> dict[str, Any]:
+def _code(source: str) -> str:
+    """A student's code as the TA sees it: capped, and text any JSON writer and HTML
+    renderer can take (a lone surrogate made generate_feedback fail for the student)."""
+    return escape(source, CODE_CAP)
+
+
+def _added_cell(cell: Cell, source: str | None = None) -> dict[str, Any]:
     return {"cell_type": "code", "execution_count": None, "id": f"added-cell-{cell.number}", "metadata": {},
-            "outputs": [], "source": cell.source}
+            "outputs": [], "source": _code(cell.source) if source is None else source}
 
 
 def _stream(text: str) -> dict[str, Any]:
@@ -41,17 +49,19 @@ def _added_after(cells: list[Cell] | None, release: Release) -> dict[str | None,
     """Code cells the student added, keyed by the released cell they follow (None: the top)."""
     added: dict[str | None, list[Cell]] = {}
     last: str | None = None
+    budget = ADDED_CAP
     for cell in cells or []:
         if cell.grade_id in release.cells:
             last = cell.grade_id
-        elif cell.cell_type == "code":
+        elif cell.cell_type == "code" and budget > 0:
+            budget -= len(cell.source)
             added.setdefault(last, []).append(cell)
     return added
 
 
 def build(release: Release, cells: list[Cell] | None, result: SubmissionResult) -> dict[str, Any]:
     """The autograded notebook. `cells`: the submission's, or None if it could not be read."""
-    answers = {c.grade_id: c.source for c in cells or [] if c.grade_id in release.cells
+    answers = {c.grade_id: _code(c.source) for c in cells or [] if c.grade_id in release.cells
                and release.cells[c.grade_id].role == "answer"}
     written = {c.grade_id: written_answer(c.source) for c in cells or []
                if c.cell_type == "markdown" and c.grade_id in release.written}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from autograder import course, export_gradescope, reference, report_classroom, report_text, run_gradescope, self_check
+from autograder import course, export_gradescope, reference, report_classroom, report_text, run_gradescope, self_check, text
 from autograder.batch import OpenStudent, in_process, run_batch
 from autograder.expected import GraderError, Oracles, Store, all_stored, graded_store, public_store, warm_up
 from autograder.integrity import installation
@@ -225,9 +225,11 @@ def summary(results: list[SubmissionResult], refused: list[tuple[str, str]] = ()
     for r in results:
         per = {e.exercise: f"{e.score:g}/{e.max_score:g}" for e in r.exercises}
         total = "GRADER ERROR" if r.grader_error else f"{r.score:g}/{r.max_score:g}"
-        table.add_row(Text(escape(r.submission, 100)), *(per.get(n, "-") for n in exercises), total)
-    for label, reason in refused:
-        table.add_row(Text(escape(label, 100)), *("-" for _ in exercises), Text(f"REFUSED: {escape(reason, 200)}"))
+        # one line per name: a folder name holding a newline must not add rows of its own
+        table.add_row(Text(text.label(r.submission)), *(per.get(n, "-") for n in exercises), total)
+    for name, reason in refused:
+        table.add_row(Text(text.label(name)), *("-" for _ in exercises),
+                      Text(f"REFUSED: {escape(reason, 200).replace(chr(10), ' ')}"))
     Console(stderr=True).print(table)
 
 

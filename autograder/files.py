@@ -38,6 +38,9 @@ def read_regular(path: Path, cap: int) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(f"{name} is {_kind(info.st_mode)}: submissions are read as regular files only")
+        if info.st_nlink > 1:  # O_NOFOLLOW does not see these: e.g. another name of the solutions
+            raise FileRefused(f"{name} is a hard link (a second name of another file): submissions are read as "
+                              "files of their own only")
         if info.st_size > cap:
             raise FileRefused(f"{name} is {info.st_size} bytes, more than the {cap} a submission may have "
                               "(clear the notebook's outputs and submit again)")

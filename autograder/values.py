@@ -37,8 +37,10 @@ MAX_TEXT = 2000  # characters of a text result or message
 MAX_KEY = 100
 
 
-class Malformed(Exception):
-    """A result tree that does not follow the format: the student side is not trustworthy."""
+class Malformed(ValueError):
+    """A result tree that does not follow the format: the student side is not trustworthy.
+    A ValueError, as every other malformed frame is: the submission's failure, never the
+    grader's."""
 
 
 # --- the grader's side -------------------------------------------------------------------

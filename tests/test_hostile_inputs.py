@@ -80,6 +80,50 @@ def test_grade_mode_does_not_enter_linked_directories_and_refuses_linked_files(t
     assert result.score == 0 and "link.py is a symbolic link" in nbs.message(result, "univariate: forward: y_hat")
 
 
+def test_a_hard_link_to_someone_elses_file_is_refused(tmp_path, oracles):
+    """O_NOFOLLOW does not see a hard link: a student's backprop.ipynb that is another name of
+    the solutions notebook (same filesystem) would be graded as theirs."""
+    solutions = tmp_path / "solutions.py"
+    solutions.write_text((nbs.EXAMPLES / "correct.py").read_text())
+    link = tmp_path / "mine.py"
+    os.link(solutions, link)
+    result = nbs.grade(link, oracles)
+    assert result.score == 0
+    assert "mine.py is a hard link (a second name of another file)" in nbs.message(result, "univariate: forward: y_hat")
+
+
+def test_a_name_with_a_newline_stays_on_its_row_of_the_summary(capsys):
+    from autograder.cli import summary
+    from autograder.verdicts import SubmissionResult
+
+    forged = "bob\n│ alice  │ 29/29 │"
+    summary([SubmissionResult(forged, [])], refused=[(forged, f"submitted/{forged} is not a folder")])
+    err = capsys.readouterr().err
+    assert "bob\\n" in err
+    assert not [line for line in err.splitlines() if line.lstrip("│ ").startswith("alice")]
+
+
+def test_the_autograded_notebook_holds_capped_writable_text_whatever_the_cells_held(tmp_path):
+    """What generate_feedback renders: a lone surrogate made it fail (no feedback for that
+    student); 14 MB of added cells made it take 41 s and write 27 MB of HTML."""
+    from autograder import autograded
+    from autograder.ipynb import read_cells, read_release
+    from autograder.verdicts import SubmissionResult
+
+    nb = nbs.solved()
+    nbs.cell(nb, "univariate_backward_code")["source"] = "x = '\udcff'  # a lone surrogate\n" + "y = 1\n" * 10_000
+    nb["cells"] += [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                     "source": "# added\n" * 10_000} for _ in range(60)]
+    release = read_release(nbs.ROOT / "assignments" / nbs.ASSIGNMENT / nbs.NOTEBOOK)
+    built = autograded.build(release, read_cells(nb, "backprop.ipynb"), SubmissionResult("s", []))
+    path = autograded.write(tmp_path, "s", nbs.ASSIGNMENT, nbs.NOTEBOOK, built)
+    text = path.read_text(encoding="utf-8")  # strict: a surrogate would not encode
+    assert "\\udcff" in text and len(text) < 1_000_000
+    added = [c for c in built["cells"] if c["id"].startswith("added-cell-")]
+    assert 0 < len(added) < 60 and all(len(c["source"]) <= autograded.CODE_CAP + 20 for c in built["cells"]
+                                       if c["cell_type"] == "code")
+
+
 # --- reading files -----------------------------------------------------------------------
 
 def test_a_fifo_is_refused_without_blocking(tmp_path):

@@ -109,6 +109,22 @@ def test_a_crash_on_one_shape_keeps_the_other_results(pool, oracles):
     assert uni["gradient descent path"].passed  # runs on the diagnosis shape, m = 7
 
 
+def test_a_well_framed_answer_of_the_wrong_shape_is_the_submissions_failure(pool, oracles):
+    """Valid 'seconds' and 'mutated', a result tree that is no result: the grader must not
+    fail (a grader error would keep whatever the gradebook held before)."""
+    forge = ("import sys as _s\n_w = _s.modules['autograder.worker']\n_orig = _w.write_frame\n"
+             "def _forged(fd, header, blobs=()):\n"
+             "    if 'result' in header:\n"
+             "        header, blobs = {'ok': True, 'seconds': 0.01, 'mutated': [], 'result': {'zz': [1, 2, 3]}}, []\n"
+             "    return _orig(fd, header, blobs)\n"
+             "_w.write_frame = _forged\n")
+    with SandboxedStudent([Chunk(forge + CORRECT, "forged.py")], pool) as student:
+        result = grade(student, oracles, "forged")
+    assert result.grader_error is None
+    assert result.score == 0
+    assert "sent the grader a malformed answer" in result.exercises[0].verdicts[0].message
+
+
 def test_garbage_on_the_grader_pipe_is_a_crash_not_a_result(pool, oracles):
     # The child's own process may write anything to the response pipe; it must not parse as an answer.
     garble = _with(CORRECT, "def univariate_backward(params, cache):",
