@@ -29,7 +29,7 @@ from autograder.expected import GraderError
 from autograder.files import FileRefused, read_regular
 from autograder.gradebook import write_student
 from autograder.integrity import installation
-from autograder.layout import Job, Refused, course_submissions
+from autograder.layout import Job, Refused, course_submissions, valid_student_id
 from autograder.secret import SecretError
 from autograder.spec import Assignment
 from autograder.text import escape
@@ -172,7 +172,23 @@ def record(course: Course, args: argparse.Namespace, release: ipynb.Release, job
                           args.keep_manual_scores)
         gb.db.flush()
         _late_penalties(gb, course, args.assignment, release.path.stem, [j.student for j in jobs])
+        _forget_ungraded(gb, course, args.assignment, {j.student for j in jobs}, set(args.student or ()))
         gb.db.commit()
+
+
+def _forget_ungraded(gb: Any, course: Course, assignment: str, graded: set[str], only: set[str]) -> None:
+    """A submission in the gradebook that this run did not grade (no folder in submitted/,
+    or one that was refused) was written by something else, e.g. student code run by
+    `nbgrader autograde`: it goes, with its autograded and feedback folders. `only`: the
+    students this run was asked about (--student), else everyone."""
+    for submission in list(gb.find_assignment(assignment).submissions):
+        student = submission.student.id
+        if student in graded or (only and student not in only):
+            continue
+        gb.remove_submission(assignment, student)
+        if valid_student_id(student):  # an id the gradebook holds may be anything: never a path
+            for root in (course.autograded, course.root / "feedback"):
+                autograded.remove(root / student / assignment)
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
@@ -213,5 +229,5 @@ def cmd_autograde(args: argparse.Namespace) -> int:
           f"{installation().text}", file=sys.stderr)
     if refused:
         print(f"autograder: {len(refused)} folder(s) in {course.submitted.name}/ refused (see the table): "
-              "nothing was recorded for them", file=sys.stderr)
+              "nothing was graded for them (a submission the gradebook held for them was removed)", file=sys.stderr)
     return grader_failures(results)

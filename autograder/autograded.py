@@ -100,17 +100,22 @@ def _real_dir(path: Path) -> None:
         path.mkdir()
 
 
+def remove(folder: Path) -> None:
+    """`folder` gone, links inside it never followed (a link in its place is removed)."""
+    if os.path.lexists(folder):
+        if stat.S_ISDIR(os.lstat(folder).st_mode):
+            shutil.rmtree(folder)  # does not follow links inside
+        else:
+            folder.unlink()
+
+
 def write(autograded: Path, student: str, assignment: str, name: str, notebook: dict[str, Any]) -> Path:
     """Replaces autograded/<student>/<assignment>/ with a folder holding only `notebook`
     (whatever an earlier `nbgrader autograde` left there, links included, is gone)."""
     _real_dir(autograded)
     _real_dir(autograded / student)
     folder = autograded / student / assignment
-    if os.path.lexists(folder):
-        if stat.S_ISDIR(os.lstat(folder).st_mode):
-            shutil.rmtree(folder)  # does not follow links inside
-        else:
-            folder.unlink()
+    remove(folder)
     folder.mkdir()
     path = folder / name
     write_atomic(path, json.dumps(notebook, indent=1) + "\n")

@@ -35,6 +35,8 @@ from tools import course
 SENTINEL = -1.0  # written over nbgrader's scores before the grader writes its own
 LATE = "late_student"
 SECRET = "a fixed secret for this test course"
+GHOST = "ghost_student"  # in the gradebook, with a forged submission, but no folder in submitted/
+REFERENCE_TEXT = "def sigmoid_mlp_backward(params, cache): the reference"
 
 
 @dataclass
@@ -93,6 +95,24 @@ def gradebook_state(db: Path, students: list[str], tests_only: bool = True) -> t
     return scores, fields, comments
 
 
+def ghost(root: Path) -> None:
+    """What a kernel can leave for a student who submitted nothing: a submission with full
+    manual scores and extra credit, an autograded notebook and feedback holding the reference."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        gb.update_or_create_student(GHOST)
+        gb.add_submission(nbs.ASSIGNMENT, GHOST)
+        nb = gb.find_notebook(nbs.ASSIGNMENT, nbs.ASSIGNMENT)
+        for c in nb.grade_cells:
+            grade = gb.find_grade(c.name, nb.name, nbs.ASSIGNMENT, GHOST)
+            grade.manual_score, grade.extra_credit = c.max_score, 5.0
+        gb.db.commit()
+    for folder in ("autograded", "feedback"):
+        (root / folder / GHOST / nbs.ASSIGNMENT).mkdir(parents=True)
+        (root / folder / GHOST / nbs.ASSIGNMENT / "backprop.html").write_text(REFERENCE_TEXT)
+
+
 def forge(db: Path, students: list[str]) -> None:
     """What student code run by `nbgrader autograde` can do to the gradebook: auto scores,
     manual scores that take precedence, extra credit, manual comments."""
@@ -129,6 +149,7 @@ def course_run(tmp_path_factory) -> CourseRun:
     nbgrader("autograde", nbs.ASSIGNMENT, "--force", cwd=root, env={ALLOW_ENV: "1"})
     by_nbgrader, _, _ = gradebook_state(root / "gradebook.db", students)
     forge(root / "gradebook.db", students)
+    ghost(root)
     # Handed in late and never seen by nbgrader: only the grader grades it.
     nbs.write(two_mistakes(), root / "submitted" / LATE / nbs.ASSIGNMENT / nbs.NOTEBOOK)
     nbgrader("db", "student", "add", LATE, cwd=root)
@@ -183,6 +204,12 @@ def test_autograde_leaves_the_sandboxes_scores_whatever_the_gradebook_held(cours
         assert float(course_run.export[student]["score"]) == course_run.grader[student].score, student
     assert float(course_run.export[LATE]["score"]) == 27
     assert "FORGED COMMENT" not in json.dumps(course_run.comments)
+
+
+def test_a_submission_autograde_did_not_grade_leaves_the_gradebook_and_the_folders(course_run):
+    assert float(course_run.export[GHOST]["score"]) == 0
+    for folder in ("autograded", "feedback"):
+        assert not (course_run.root / folder / GHOST / nbs.ASSIGNMENT).exists()
 
 
 def test_feedback_appears_once_under_its_test_cell(course_run):
