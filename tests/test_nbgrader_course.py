@@ -174,6 +174,21 @@ def test_the_course_config_stops_nbgrader_autograde_before_any_kernel_runs(cours
     assert "this course is graded by `autograder autograde backprop`" in course_run.refused.stdout + course_run.refused.stderr
 
 
+def test_a_refused_nbgrader_autograde_touches_nothing(course_run, tmp_path):
+    """Refused per notebook only, nbgrader had already deleted every autograded/ folder and
+    added each folder of submitted/ to the gradebook as a student."""
+    root = shutil.copytree(course_run.root, tmp_path / "course")
+    nbs.write(nbs.solved(), root / "submitted" / "=HYPERLINK(1)" / nbs.ASSIGNMENT / nbs.NOTEBOOK)
+    before = sorted(p.relative_to(root) for p in (root / "autograded").rglob("*"))
+    refused = nbgrader("autograde", nbs.ASSIGNMENT, "--force", cwd=root, check=False)
+    assert refused.returncode != 0 and "Nothing was run" in refused.stdout + refused.stderr
+    assert sorted(p.relative_to(root) for p in (root / "autograded").rglob("*")) == before
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert "=HYPERLINK(1)" not in {s.id for s in gb.students}
+
+
 def test_the_course_grades_full_zero_and_partial(course_run):
     export = {s: float(row["score"]) for s, row in course_run.export.items()}
     assert export["solution"] == export["ex_correct"] == 29
