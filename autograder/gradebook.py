@@ -67,9 +67,9 @@ def submission_comment(result: SubmissionResult) -> str | None:
 
 
 def grade_cell_verdicts(result: SubmissionResult, grade_id: str) -> list[Verdict]:
-    """The verdicts behind test cell "E_G": exercise E, group G."""
-    exercise, _, group = grade_id.rpartition("_")
-    return [v for v in result.verdicts if v.exercise == exercise and v.group == group]
+    """The verdicts behind test cell "E_G": exercise E, group G (either may hold an
+    underscore: two_layer_linear_backward, activations_leaky_relu)."""
+    return [v for v in result.verdicts if f"{v.exercise}_{v.group}" == grade_id]
 
 
 @dataclass(frozen=True)

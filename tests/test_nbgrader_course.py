@@ -77,20 +77,21 @@ def nbgrader(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess[str]:
     return run(sys.executable, "-m", "nbgrader", *args, cwd=cwd, **kw)
 
 
-def gradebook_state(db: Path, students: list[str], tests_only: bool = True) -> tuple[dict, dict, dict]:
+def gradebook_state(db: Path, students: list[str], tests_only: bool = True,
+                    assignment: str = nbs.ASSIGNMENT) -> tuple[dict, dict, dict]:
     """Scores (of the test cells only, unless asked: the written derivations wait for a TA),
     (manual_score, extra_credit) of every grade cell, and comments."""
     from nbgrader.api import Gradebook
 
     scores, fields, comments = {}, {}, {}
     with Gradebook(f"sqlite:///{db}") as gb:
-        nb = gb.find_notebook(nbs.ASSIGNMENT, nbs.ASSIGNMENT)
+        nb = gb.find_notebook(assignment, assignment)
         for s in students:
-            grades = [gb.find_grade(c.name, nb.name, nbs.ASSIGNMENT, s) for c in nb.grade_cells]
+            grades = [gb.find_grade(c.name, nb.name, assignment, s) for c in nb.grade_cells]
             scores[s] = {g.name: g.score for g, c in zip(grades, nb.grade_cells)
                          if c.cell_type == "code" or not tests_only}
             fields[s] = [(g.manual_score, g.extra_credit) for g in grades]
-            comments[s] = {c.name: gb.find_comment(c.name, nb.name, nbs.ASSIGNMENT, s).comment or ""
+            comments[s] = {c.name: gb.find_comment(c.name, nb.name, assignment, s).comment or ""
                            for c in nb.solution_cells}
     return scores, fields, comments
 
