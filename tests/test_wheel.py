@@ -200,3 +200,26 @@ def test_the_shipped_wheel_is_what_the_sources_build(tmp_path):
     built = course.build_wheel(tmp_path)
     assert shipped.is_file() and shipped.read_bytes() == built.read_bytes(), \
         "assignments/ holds a stale wheel: run `python -m tools.course` and commit it"
+
+
+def test_an_installed_grader_that_was_edited_refuses_to_grade(wheel_env, tmp_path):
+    """Code that once ran with the instructor's rights (a notebook run by nbgrader autograde)
+    could have edited the installed grader: it checks its files against pip's record."""
+    python, _ = wheel_env
+    copy = tmp_path / "site"
+    site = _site(python)
+    copy.mkdir()
+    for item in site.iterdir():
+        if item.name.startswith(("autograder", "backprop_autograder")):
+            (shutil.copytree if item.is_dir() else shutil.copy)(item, copy / item.name)
+    probe = (f"import sys; sys.path.insert(0, {str(copy)!r}); from autograder.integrity import installation; "
+             "i = installation(); print(i.refuse, i.text)")
+
+    def state() -> str:
+        return subprocess.run([str(python), "-I", "-c", probe], capture_output=True, text=True, timeout=60).stdout
+
+    assert state().startswith("False grader code: the installed package")
+    with open(copy / "autograder" / "report_csv.py", "a") as f:
+        f.write("\n# a student was here\n")
+    assert state().startswith("True the installed grader's files were modified since installation "
+                              "(autograder/report_csv.py)")
