@@ -191,6 +191,22 @@ def two_layer_linear_forward(params, X, y):
     loss = float(np.mean((y_hat - y) ** 2)) / 2
     return y_hat, loss, (X, y, Z, y_hat)
 '''), "two_layer_linear", ("forward: loss", DESCENT), {"forward: loss": ("half the MSE",)}),
+    Mistake("half_convention_throughout", patched('''
+def two_layer_linear_forward(params, X, y):
+    Z = params["W1"] @ X + params["b1"]
+    y_hat = params["w2"] @ Z + params["b2"]
+    loss = float(np.mean((y_hat - y) ** 2)) / 2
+    return y_hat, loss, (X, y, Z, y_hat)
+
+
+def two_layer_linear_backward(params, cache):
+    X, y, Z, y_hat = cache
+    m = X.shape[1]
+    dy = (y_hat - y) / m
+    dZ = params["w2"].T @ dy
+    return {"W1": dZ @ X.T, "b1": np.sum(dZ, axis=1, keepdims=True), "w2": dy @ Z.T, "b2": float(np.sum(dy))}
+'''), "two_layer_linear", ("forward: loss", *TWO_LAYER_GRADS, DESCENT),
+        {"forward: loss": ("half the MSE",), "gradient: W1": (CARRIED_OWN, "right for your own forward")}),
     Mistake("loss_rmse", patched('''
 def univariate_forward(params, X, y):
     y_hat = params["w"] * X + params["b"]
@@ -397,6 +413,10 @@ CARRIED = {
     'forgot_b2': ('gradient descent path', 'gradient: W1', 'gradient: b1', 'gradient: w2'),
     'loss_sum_not_mean': ('gradient descent path',),
     'loss_extra_half': ('gradient descent path',),
+    # the 1/(2m) convention differentiated consistently: the loss is charged once, each gradient
+    # is right for the student's own loss
+    'half_convention_throughout': ('gradient descent path', 'gradient: W1', 'gradient: b1', 'gradient: b2',
+                                   'gradient: w2'),
     'loss_rmse': ('gradient descent path',),
     'loss_mae': ('gradient descent path',),
     'float16_forward': ('gradient descent path',),

@@ -344,7 +344,7 @@ CARRIED = {
     'logistic_db_not_summed': ('logistic: gradient descent path',),
     'logistic_dw_transposed': ('logistic: gradient descent path',),
     'logistic_loss_summed': ('logistic: gradient descent path',),
-    'logistic_pm1_labels': ('logistic: gradient descent path',),
+    'logistic_pm1_labels': ('logistic: gradient descent path', 'logistic: gradient: b', 'logistic: gradient: w'),
     'softmax_helper_wrong_axis': ('classifier: gradient descent path', 'classifier: training: 90% held-out accuracy within 300 steps', 'softmax: gradient descent path'),
     'softmax_forward_wrong_axis': ('softmax: gradient descent path',),
     'softmax_divides_by_K': ('softmax: gradient descent path',),

@@ -33,11 +33,15 @@ def _only_cause(outcomes: list[Outcome]) -> str | None:
     return causes.pop() if len(causes) == 1 else None
 
 
-def own_forward(gradients: dict[str, list[Outcome]], consistent: dict[str, bool]) -> dict[str, list[Outcome]]:
-    """The forward is wrong: credit each gradient that only follows it."""
+def own_forward(gradients: dict[str, list[Outcome]], consistent: dict[str, bool],
+                output_wrong: bool) -> dict[str, list[Outcome]]:
+    """The forward is wrong: credit each gradient that only follows it (right for the
+    student's own forward: finite differences of it agree on the first case). A wrong output
+    must also be the cause on every case; a wrong loss alone (the 1/(2m) convention, labels
+    in {-1, 1}) leaves the output right, so the gradients' causes say nothing there."""
     settled = {}
     for p, outcomes in gradients.items():
-        follows = _only_cause(outcomes) == "output-wrong" and consistent.get(p, False)
+        follows = consistent.get(p, False) and (_only_cause(outcomes) == "output-wrong" or not output_wrong)
         settled[p] = [Credit(f"error carried forward: grads['{p}'] is right for your own forward (finite "
                              "differences of it agree), whose mistake is charged under the forward checks")] \
             if follows else outcomes

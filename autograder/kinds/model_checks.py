@@ -406,7 +406,9 @@ def _settled_gradients(model: Model, student: Student, runs: list[CaseRun], outp
     consistent = {p: right_for_own_forward for p, (_, right_for_own_forward) in notes.items()}
     if not model.carry_forward:
         return gradients
-    return carry_forward.shared_cause(gradients) if forward_ok else carry_forward.own_forward(gradients, consistent)
+    if forward_ok:
+        return carry_forward.shared_cause(gradients)
+    return carry_forward.own_forward(gradients, consistent, any(isinstance(o, Failure) for o in outputs))
 
 
 def grade_model(model: Model, student: Student, expected: ModelExpected) -> list[Verdict]:
