@@ -971,6 +971,8 @@ EXPECTED_FEEDBACK: dict[str, tuple[str, ...]] = {
     "l_assignment_file": ("submitted/l_assignment_file/backprop is not a directory: refused",),
     "l_dir_assignment": ("submitted/l_dir_assignment/backprop is a symbolic link: refused",),
     "l_dir_student": ("submitted/l_dir_student is a symbolic link: refused",),
+    "l_hard": ("backprop.ipynb is a hard link (a second name of another file): submissions are read as files of "
+               "their own only",),
     "l_peer": ("backprop.ipynb is a symbolic link" + AS_FILE,),
     "l_reference": ("backprop.ipynb is a symbolic link" + AS_FILE,),
     "l_solutions": ("backprop.ipynb is a symbolic link" + AS_FILE,),
