@@ -313,6 +313,13 @@ def raw_syscall(name: str, *args: int) -> None:
         raise OSError(err, os.strerror(err))
 
 
+def shmget_private() -> None:
+    """shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600); were it allowed, the segment is removed at
+    once (it would outlive the test)."""
+    shmid = libc_call("shmget", 0, 4096, 0o1600)
+    libc_call("shmctl", shmid, 0, None)  # IPC_RMID
+
+
 def fork_and_wait() -> int:
     pid = os.fork()
     if pid == 0:
@@ -334,11 +341,23 @@ def thread_runs() -> None:
     assert result == [1]
 
 
+@pytest.fixture
+def bystander() -> Iterator[int]:
+    """An unconfined process of ours to aim ptrace at (not pytest: were the attach to
+    succeed, the tracee would stay stopped)."""
+    pid = os.fork()
+    if pid == 0:
+        while True:
+            signal.pause()
+    yield pid
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
 @needs_seccomp
 @needs_landlock
-def test_network_ipc_and_process_escapes_are_refused(scratch: Path):
+def test_network_ipc_and_process_escapes_are_refused(scratch: Path, bystander: int):
     conf = Confinement(readable=python_paths(), writable=(str(scratch),))
-    parent = os.getpid()
 
     def body() -> dict:
         return {
@@ -352,8 +371,8 @@ def test_network_ipc_and_process_escapes_are_refused(scratch: Path):
             "thread": outcome(thread_runs),  # glibc gets ENOSYS from clone3 and falls back to clone
             "clone3": outcome(lambda: raw_syscall("clone3", 0, 0)),
             "clone_newuser": outcome(raw_clone_newuser),
-            "ptrace": outcome(lambda: libc_call("ptrace", ctypes.c_long(16), ctypes.c_long(parent), None, None)),  # PTRACE_ATTACH
-            "shmget": outcome(lambda: libc_call("shmget", 0, 4096, 0o1600)),  # IPC_PRIVATE, IPC_CREAT|0600
+            "ptrace": outcome(lambda: libc_call("ptrace", ctypes.c_long(16), ctypes.c_long(bystander), None, None)),  # PTRACE_ATTACH
+            "shmget": outcome(shmget_private),
             "unshare": outcome(lambda: libc_call("unshare", 0x10000000)),  # CLONE_NEWUSER
             # Without the filter: ENOENT (nothing is mounted even if this check were broken).
             "mount": outcome(lambda: libc_call("mount", b"none", b"/nonexistent-confine-test", b"tmpfs", 0, None)),
@@ -369,6 +388,23 @@ def test_network_ipc_and_process_escapes_are_refused(scratch: Path):
     assert report["clone3"] == "OSError ENOSYS"
     assert report["unix"] == report["unix_pair"] == report["thread"] == "ok"
     assert report["fork"] == 7
+
+
+@needs_seccomp
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the x32 ABI exists only on x86_64")
+def test_x32_syscalls_kill_the_process(scratch: Path):
+    conf = Confinement(readable=(), writable=(str(scratch),))
+
+    def body() -> dict:
+        pid = os.fork()
+        if pid == 0:
+            LIBC.syscall(ctypes.c_long(0x40000000 | 39))  # x32 getpid
+            os._exit(0)
+        status = os.waitpid(pid, 0)[1]
+        return {"signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None}
+
+    report = run_confined(conf, body, support=Support(0, True, False))
+    assert report["signal"] == signal.SIGSYS
 
 
 @needs_scopes

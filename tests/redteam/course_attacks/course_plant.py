@@ -20,16 +20,17 @@ import os
 import socket
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-import notebooks as nbs  # noqa: E402
+import notebooks as nbs
 
 ASSIGNMENT, NOTEBOOK = "backprop", "backprop.ipynb"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
@@ -45,7 +46,7 @@ NEIGHBOUR = ".ok"  # "<attack>.ok": an honest student graded right after <attack
 class Attack:
     sid: str  # the folder name under submitted/: a student id, or a name that must be refused
     klass: str  # the issue's class of attack, "1".."7"
-    plant: Callable[["Course"], None]
+    plant: Callable[[Course], None]
     doc: str
     verdict: str  # "graded" (zeros-level score), "refused" (nobody's submission: nothing recorded)
     phase: str  # "kernel" (nbgrader autograde runs it first) or "main"
@@ -61,7 +62,7 @@ ATTACKS: dict[str, Attack] = {}
 
 
 def attack(sid: str, klass: str, *, verdict: str = "graded", phase: str = "main", neighbour: bool = False):
-    def register(fn: Callable[["Course"], None]) -> Callable[["Course"], None]:
+    def register(fn: Callable[[Course], None]) -> Callable[[Course], None]:
         assert sid not in ATTACKS and fn.__doc__, sid
         ATTACKS[sid] = Attack(sid, klass, fn, " ".join(fn.__doc__.split()), verdict, phase, neighbour)
         return fn
@@ -149,7 +150,7 @@ def _k3(c: Course) -> None:
 
 @attack("k4_append_reference", "1", phase="kernel")
 def _k4(c: Course) -> None:
-    """kernel_append_reference.py: appends code to reference/backprop.py from nbgrader's
+    """kernel_append_reference.py: appends code to reference/backprop/univariate.py from nbgrader's
     kernel; that code would give this student full marks if the grader ran the reference in
     its own process. Expected: <= baseline (the reference runs sandboxed), everyone else is
     graded as usual."""
@@ -180,9 +181,9 @@ def _l_solutions(c: Course) -> None:
 
 @attack("l_reference", "2")
 def _l_reference(c: Course) -> None:
-    """backprop.ipynb is a symbolic link to reference/backprop.py. Expected: refused as a
+    """backprop.ipynb is a symbolic link to reference/backprop/univariate.py. Expected: refused as a
     link; the reference's text appears nowhere."""
-    c.notebook("l_reference").symlink_to(c.root / "reference" / "backprop.py")
+    c.notebook("l_reference").symlink_to(c.root / "reference" / ASSIGNMENT / "univariate.py")
 
 
 @attack("l_peer", "2")
@@ -273,7 +274,7 @@ INVALID_IDS: dict[str, str | bytes] = {  # attack name -> folder name under subm
     "i_bytes": b"\xff\xfe\x80bytes",
     "i_long": "a" * 65,
     "i_dash": "-rf",
-    "i_formula": '=HYPERLINK("http://x")',
+    "i_formula": '=HYPERLINK("evil")',
     "i_markup": "[blink]x[link=http:evil]y",
     "i_unicode": "\u00e9tudiant",
     "i_rtl": "ab\u202egnp.exe",
@@ -294,6 +295,9 @@ for _attack, _name in INVALID_IDS.items():
                       "Expected: refused (listed, escaped, in the summary), nobody is graded or created for it, "
                       "no output file is written for it.")
     attack(_attack, "2", verdict="refused")(_plant)
+
+
+REFUSED_FOLDERS: dict[str, str | bytes] = {**INVALID_IDS, "i_hidden": ".hidden", "u_unknown": "u_unknown"}
 
 
 @attack("i_hidden", "2", verdict="refused")
@@ -356,9 +360,9 @@ def _t_fifo(c: Course) -> None:
 
 @attack("t_link", "2")
 def _t_link(c: Course) -> None:
-    """timestamp.txt is a link to reference/backprop.py. Expected: ignored with a note (a
+    """timestamp.txt is a link to reference/backprop/univariate.py. Expected: ignored with a note (a
     link); the reference's text appears nowhere."""
-    _timestamped(c, "t_link", lambda p: p.symlink_to(c.root / "reference" / "backprop.py"))
+    _timestamped(c, "t_link", lambda p: p.symlink_to(c.root / "reference" / ASSIGNMENT / "univariate.py"))
 
 
 @attack("t_huge", "2")
@@ -382,7 +386,7 @@ def _t_overflow(c: Course) -> None:
 
 # --- class 3: unbounded or partial parsing ----------------------------------------------
 
-@attack("p_bignum", "3", neighbour=True)
+@attack("p_bignum", "3")
 def _p_bignum(c: Course) -> None:
     """A notebook whose execution_count is a 5000-digit number. Expected: "not valid JSON"
     (number too long), zeros."""
@@ -390,7 +394,7 @@ def _p_bignum(c: Course) -> None:
     c.write_bytes("p_bignum", text.encode())
 
 
-@attack("p_deep", "3", neighbour=True)
+@attack("p_deep", "3")
 def _p_deep(c: Course) -> None:
     """Metadata holding arrays nested 100,000 deep. Expected: "not valid JSON" (nested too
     deeply), zeros, no crash of the grader."""
@@ -398,7 +402,7 @@ def _p_deep(c: Course) -> None:
     c.write_bytes("p_deep", (text[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}").encode())
 
 
-@attack("p_2mb_line", "3", neighbour=True)
+@attack("p_2mb_line", "3")
 def _p_2mb_line(c: Course) -> None:
     """An answer cell of one 2 MB expression line. Expected: the cell is refused for its
     size (zeros), the grader never parses it."""
@@ -425,7 +429,7 @@ def _p_sum_line(c: Course) -> None:
     c.write("p_sum_line", nb)
 
 
-@attack("p_parens", "3", neighbour=True)
+@attack("p_parens", "3")
 def _p_parens(c: Course) -> None:
     """An answer cell of 99,000 nested parentheses (pathological for a parser). Expected:
     parsed only on the student's side: "cell 5 was not run", the rest graded."""
@@ -434,7 +438,7 @@ def _p_parens(c: Course) -> None:
     c.write("p_parens", nb)
 
 
-@attack("p_100k_cells", "3", neighbour=True)
+@attack("p_100k_cells", "3")
 def _p_100k_cells(c: Course) -> None:
     """100,000 cells (code cells of one function each). Expected: refused for its number of
     cells, zeros; the autograded notebook does not copy them."""
@@ -467,6 +471,21 @@ def _p_outputs(c: Course) -> None:
     c.write("p_outputs", nb)
 
 
+@attack("p_derivation_markup", "5")
+def _p_derivation_markup(c: Course) -> None:
+    """The written derivations (markdown answer cells, graded by a TA in formgrader and
+    rendered by generate_feedback) hold a script, an image whose onerror runs script, a
+    javascript: link and raw HTML. Expected: graded as the zeros baseline; the feedback HTML
+    shows the text, never live markup."""
+    nb = zeros()
+    for cell in nbs.answer_cells(nb):
+        if cell["cell_type"] == "markdown":
+            cell["source"] = ("<script>alert('redteam-md')</script>\n\n<img src=x onerror=alert(1)>\n\n"
+                              "[click](javascript:alert(1))\n\n[ref]: javascript:alert(2)\n\n"
+                              "<iframe src=\"javascript:alert(3)\"></iframe> $a < b$")
+    c.write("p_derivation_markup", nb)
+
+
 @attack("p_hidden_lines", "3", neighbour=True)
 def _p_hidden_lines(c: Course) -> None:
     """A read-only test cell replaced by 190,000 characters of "### BEGIN HIDDEN TESTS" lines
@@ -477,13 +496,13 @@ def _p_hidden_lines(c: Course) -> None:
     c.write("p_hidden_lines", nb)
 
 
-@attack("p_many_notes", "3", neighbour=True)
+@attack("p_many_notes", "3")
 def _p_many_notes(c: Course) -> None:
-    """990 copies of a read-only test cell, each edited and with changed metadata (one note
+    """900 copies of a read-only test cell, each edited and with changed metadata (one note
     each without a cap). Expected: the notes are capped ("more notes like these")."""
     nb = zeros()
     test = release_cell(nb, "univariate_forward")
-    for i in range(990):
+    for i in range(900):
         cell = copy.deepcopy(test)
         cell["source"] = f"score = 2.0  # edit {i}"
         cell["metadata"]["nbgrader"]["points"] = 99.0
@@ -539,11 +558,12 @@ def _p_wrong_types(c: Course) -> None:
     (<= baseline), clear notes, no crash."""
     nb = zeros()
     nb["nbformat"] = "4"
-    next(c for c in nb["cells"] if c["cell_type"] == "markdown")["metadata"] = ["not", "a", "dict"]
-    release_cell(nb, "univariate_backward")["metadata"]["nbgrader"] = "grade"
-    answer = release_cell(nb, "multivariate_forward_code")
+    test, answer, other = (release_cell(nb, i) for i in ("univariate_backward", "multivariate_forward_code",
+                                                          "multivariate_forward"))
+    test["metadata"]["nbgrader"] = "grade"
     answer["metadata"]["nbgrader"].update(points="29", grade="yes", solution="yes")
-    release_cell(nb, "multivariate_forward")["metadata"]["nbgrader"]["grade_id"] = 7
+    other["metadata"]["nbgrader"]["grade_id"] = 7
+    next(c for c in nb["cells"] if c["cell_type"] == "markdown")["metadata"] = ["not", "a", "dict"]
     c.write("p_wrong_types", nb)
 
 
@@ -617,25 +637,27 @@ def _key(arrays: list[Any]) -> str:
 def lookup_table() -> dict[str, Any]:
     """The reference's outputs on every PUBLIC input (the notebooks' cases: no secret),
     computed offline as a student could with the package and their own correct code."""
-    import importlib.util
+    import importlib
 
-    from autograder.exercises import EXERCISES, make_case, sigmoid_inputs
+    from autograder import course
+    from autograder.spec import rng_for
 
-    spec = importlib.util.spec_from_file_location("redteam_reference", ROOT / "reference" / "backprop.py")
-    ref = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ref)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     table: dict[str, Any] = {}
-    for ex in EXERCISES.values():
+    for ex in course.assignment(ASSIGNMENT).exercises:
+        ref = importlib.import_module(f"reference.{ASSIGNMENT}.{ex.name}")
         forward, backward = getattr(ref, ex.forward_name), getattr(ref, ex.backward_name)
         for dims in ex.shapes():  # no secret: the public shapes and inputs
-            case = make_case(ex, dims)
+            case = ex.case(dims)
             y_hat, loss, cache = forward(case.params, case.X, case.y)
             grads = backward(case.params, cache)
             key = _key([case.X, case.y, *(case.params[k] for k in sorted(case.params))])
             table[key] = [np.asarray(y_hat).tolist(), float(loss),
                           {k: np.asarray(v, dtype=float).tolist() for k, v in grads.items()}]
-    for z in sigmoid_inputs():
-        table[_key([z])] = ref.sigmoid(z).tolist()
+        for helper in ex.helpers:
+            for z in helper.inputs(rng_for(None, helper.name), False):
+                table[_key([z])] = np.asarray(getattr(ref, helper.name)(z), dtype=float).tolist()
     return table
 
 
@@ -680,7 +702,7 @@ univariate_backward = multivariate_backward = two_layer_linear_backward = sigmoi
 @attack("c6_lookup", "6", neighbour=True)
 def _c6_lookup(c: Course) -> None:
     """A submission that is only a lookup table: the reference's outputs for the notebook's
-    PUBLIC inputs (computed offline here with autograder.exercises and reference/backprop.py,
+    PUBLIC inputs (computed offline here with the exercises' declarations and reference/backprop/,
     as a student could with their own correct code), zeros for anything else. Expected:
     graded on the course secret's inputs, it scores <= the zeros baseline."""
     nb = zeros()
@@ -706,12 +728,20 @@ def _z_workdir(c: Course) -> None:
     c.write("z_workdir", with_payload("workdir_lock"))
 
 
+@attack("s_vandal", "7", neighbour=True)
+def _s_vandal(c: Course) -> None:
+    """vandal.py: correct functions, plus top-level code that overwrites and deletes every
+    file it can reach in the sandbox. Expected: 29 (its own functions are right), the
+    neighbour keeps 29."""
+    c.write("s_vandal", with_payload("vandal", honest()))
+
+
 # --- the course ---------------------------------------------------------------------------
 
 def honest_students() -> list[str]:
     """The honest students of the main run: the victim, every attack's neighbour, and the
     honest halves of the identity pairs."""
-    return sorted([VICTIM, "casex", *(a.sid + NEIGHBOUR for a in ATTACKS.values() if a.neighbour)])
+    return sorted([VICTIM, "casex", "a_b", "s_vandal", *(a.sid + NEIGHBOUR for a in ATTACKS.values() if a.neighbour)])
 
 
 def known_students() -> list[str]:
@@ -728,5 +758,3 @@ def plant(c: Course, phase: str) -> None:
         for sid in honest_students():
             if not c.notebook(sid).exists():
                 c.write(sid, honest())
-    else:  # the kernel phase's honest neighbours are planted with the rest
-        pass

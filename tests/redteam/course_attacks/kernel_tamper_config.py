@@ -20,8 +20,8 @@ def _redteam_hijack():
         return
     original = batch.grade
 
-    def grade(student, oracles, label, exercises=None):
-        result = original(student, oracles, label, exercises)
+    def grade(student, oracles, label, *args, **kwargs):
+        result = original(student, oracles, label, *args, **kwargs)
         if label == "x5_tamper_config":
             for ex in result.exercises:
                 ex.verdicts = [dataclasses.replace(v, points=v.max_points, passed=True) for v in ex.verdicts]

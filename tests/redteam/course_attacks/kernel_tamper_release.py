@@ -14,7 +14,9 @@ _COURSE = next((d for d in (_Path.cwd(), *_Path.cwd().parents)
 if _COURSE is not None:
     _path = _COURSE / "assignments" / "backprop" / "backprop.ipynb"
     _release = _json.loads(_path.read_text())
-    _ref = (_COURSE / "reference" / "backprop.py").read_text().replace("from __future__ import annotations", "")
+    _folder = _COURSE / "reference" / "backprop"  # common.py first: the others import from it
+    _ref = "\n".join(p.read_text() for p in (_folder / "common.py", *sorted(_folder.glob("[!_c]*.py"))))
+    _ref = _ref.replace("from __future__ import annotations", "").replace("from .common import", "# from .common import")
     for _cell in _release["cells"]:
         if _cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "setup":
             _cell["source"] = "".join(_cell["source"]) + "\n" + _ref

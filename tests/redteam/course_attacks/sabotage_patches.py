@@ -81,8 +81,8 @@ def gradebook_clearing() -> None:
 
     original = gradebook._score_cell
 
-    def _score_cell(grade, verdicts, max_score, failed, keep_manual):
-        original(grade, verdicts, max_score, failed, True)
+    def _score_cell(grade, verdicts, max_score, failed, clear):
+        original(grade, verdicts, max_score, failed, False)
 
     _replace("_score_cell", original, _score_cell)
 
@@ -93,9 +93,9 @@ def failed_scores() -> None:
 
     original = gradebook._score_cell
 
-    def _score_cell(grade, verdicts, max_score, failed, keep_manual):
+    def _score_cell(grade, verdicts, max_score, failed, clear):
         if not failed:
-            original(grade, verdicts, max_score, failed, keep_manual)
+            original(grade, verdicts, max_score, failed, clear)
 
     _replace("_score_cell", original, _score_cell)
 
@@ -145,6 +145,13 @@ def escape() -> None:
     _replace("escape", text.escape, lambda value, cap=0: value)
 
 
+def written_answer() -> None:
+    """text.written_answer -> the student's markdown as it is (raw HTML, javascript: links)."""
+    from autograder import text
+
+    _replace("written_answer", text.written_answer, lambda markdown: markdown)
+
+
 def grade_id_bound() -> None:
     """ipynb._grade_id -> any string a cell's metadata holds (no length or character limit)."""
     from autograder import ipynb
@@ -174,26 +181,30 @@ def reference_in_process() -> None:
     from autograder import cli
 
     original = cli._reference
-    _replace("_reference", original, lambda pool, directory, stack: original(None, directory, stack))
+    _replace("_reference", original, lambda pool, modules, assignment, stack: original(None, modules, assignment, stack))
 
 
 _NAIVE_RESET = """
 import os as _os
 import autograder.worker as _w
 
-def _naive_reset(scope):
+def _no_wipe(scope, patience=10.0):
+    return True
+
+def _reuse_work(scope):
     if not _os.path.isdir(scope.work):
         _os.mkdir(scope.work, 0o700)
         if scope.drop_to is not None:
             _os.chown(scope.work, scope.drop_to, scope.drop_to)
 
-_w._reset_scratch = _naive_reset
+_w.reset_scratch, _w._prepare_work = _no_wipe, _reuse_work
 """
 
 
 def zygote_reset() -> None:
-    """worker._reset_scratch (in the sandbox's zygote) -> keeps what the last child left and
-    only makes the work directory if it is missing."""
+    """The zygote's clean-up between two children (worker.reset_scratch, and the fresh work
+    directory of worker._prepare_work that relies on it) -> nothing is wiped, the next child
+    gets the work directory the last one left."""
     from autograder import sandbox
 
     sandbox.BOOT = "import sys; sys.path.insert(0, {path!r}); exec(" + repr(_NAIVE_RESET) + \
@@ -207,10 +218,10 @@ def inject_grader_error(student: str) -> None:
 
     original = batch.grade_job
 
-    def grade_job(job, oracles, open_student, exercises, protection, release_dir=None):
+    def grade_job(job, oracles, open_student, assignment, exercises, protection, release_dir=None):
         if job.student == student:
             return SubmissionResult(job.label, [], protection=protection, grader_error="injected grader failure")
-        return original(job, oracles, open_student, exercises, protection, release_dir)
+        return original(job, oracles, open_student, assignment, exercises, protection, release_dir)
 
     _replace("grade_job", original, grade_job)
 
@@ -232,7 +243,7 @@ def count_sandboxes() -> None:
 
 SABOTAGES = {name: globals()[name] for name in (
     "discovery", "student_id", "read_regular", "gradebook_clearing", "failed_scores", "secret", "autograded_build",
-    "autograded_write", "escape", "grade_id_bound", "header_limits", "reference_in_process", "zygote_reset")}
+    "autograded_write", "escape", "written_answer", "grade_id_bound", "header_limits", "reference_in_process", "zygote_reset")}
 INSTRUMENTS = {"inject_grader_error": inject_grader_error, "count_sandboxes": count_sandboxes}
 
 

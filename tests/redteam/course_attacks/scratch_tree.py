@@ -27,6 +27,7 @@ try:
         _os.chdir("d")
     _os.chmod(".", 0)
     _os.chdir(_base)
+    _os.chmod(_base, 0)
     print("REDTEAM-INFO: scratch tree planted")
 except Exception as _exc:
     print("REDTEAM-INFO: scratch tree failed:", repr(_exc))
