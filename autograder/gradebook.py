@@ -67,8 +67,8 @@ def submission_comment(result: SubmissionResult) -> str | None:
 
 
 def grade_cell_verdicts(result: SubmissionResult, grade_id: str) -> list[Verdict]:
-    """The verdicts behind test cell "E_G": exercise E, group G (either may hold an
-    underscore: two_layer_linear_backward, activations_leaky_relu)."""
+    """The verdicts behind test cell "E_G": exercise E, group G (either name may hold an
+    underscore, so the id is matched whole, never split)."""
     return [v for v in result.verdicts if f"{v.exercise}_{v.group}" == grade_id]
 
 
