@@ -1,10 +1,13 @@
 """Human-readable feedback: what a student reads after grading."""
 from __future__ import annotations
 
+from itertools import groupby
+
 from autograder.text import MESSAGE_CAP, NOTE_CAP, escape, label
 from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
 
 NOT_ATTEMPTED = "not-implemented"
+UNCHECKED = "not checked: "
 
 
 def _pts(x: float) -> str:
@@ -28,8 +31,27 @@ def exercise_lines(ex: ExerciseResult, verbose: bool = True) -> list[str]:
             lines.append(f"  TODO {group}: not attempted yet ({escape(first, 200)}) "
                          f"[0/{_pts(sum(v.max_points for v in verdicts))}]")
             continue
-        for v in verdicts:
-            lines += _verdict_lines(v, verbose)
+        lines += _group_lines(verdicts, verbose)
+    return lines
+
+
+def _group_lines(verdicts: list[Verdict], verbose: bool) -> list[str]:
+    """One reason is said once: failures in a row with one message (the forward fails, a
+    syntax error) share a line, and a later check left unchecked for it points back."""
+    lines: list[str] = []
+    said: set[str] = set()
+    for _, run in groupby(verdicts, key=lambda v: (v.points, v.message) if not v.passed else id(v)):
+        same = list(run)
+        first = same[0]
+        if len(same) == 1 and (first.passed or first.message.removeprefix(UNCHECKED) not in said):
+            lines += _verdict_lines(first, verbose)
+        elif len(same) == 1:
+            lines += _verdict_lines(first, False) + (["       " + UNCHECKED + "the same reason as above"] if verbose else [])
+        else:
+            lines.append(f"  FAIL {', '.join(v.check for v in same)} "
+                         f"[{_pts(sum(v.points for v in same))}/{_pts(sum(v.max_points for v in same))}]")
+            lines += ["       " + line for line in escape(first.message, MESSAGE_CAP).splitlines()] if verbose else []
+        said |= {v.message for v in same if not v.passed}
     return lines
 
 

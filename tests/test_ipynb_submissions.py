@@ -85,6 +85,12 @@ def test_a_syntax_error_costs_its_cell_not_the_notebook(tmp_path, oracles):
     assert "def oops(:" in message
     assert f"cell {number} was not run: it is not valid Python" in result.student_output
     assert "def oops(:" in result.student_output
+    # one reason for both gradients: said once, naming both checks
+    from autograder.report_text import render
+
+    report = render(result)
+    assert "  FAIL gradient: w, gradient: b [0/2]" in report
+    assert report.count(f"`multivariate_backward` is not defined: cell {number}") == 1
 
 
 def test_cells_the_student_added_keep_only_imports_and_definitions(tmp_path, oracles):
