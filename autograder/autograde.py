@@ -14,6 +14,7 @@ submission that cannot be graded is recorded with zeros and the reason, never sk
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import sys
 import warnings
@@ -60,15 +61,34 @@ def declared(name: str, exercises: Path | None) -> Assignment:
         raise CourseError(str(exc)) from None
 
 
+def literal_config(path: Path) -> Any:
+    """nbgrader's configuration from `path` without running it: each top-level
+    `c.Section.option = <literal>` counts, anything else is ignored (a notebook that once ran
+    with the instructor's rights could have appended code there, and this process grades)."""
+    from traitlets.config import Config
+
+    config = Config()
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8")) if path.is_file() else ast.Module(body=[], type_ignores=[])
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+        raise CourseError(f"cannot read {path.name}: {exc}") from None
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Attribute) \
+                and isinstance(target.value.value, ast.Name) and target.value.value.id == "c":
+            try:
+                config[target.value.attr][target.attr] = ast.literal_eval(node.value)
+            except ValueError:
+                print(f"autograder: {path.name}, line {node.lineno}: ignored (not a literal value)", file=sys.stderr)
+    return config
+
+
 def load_course(course_dir: Path) -> Course:
     """The course as nbgrader sees it (its nbgrader_config.py is the instructor's own)."""
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
     root = course_dir.resolve()
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config() \
-        if (root / "nbgrader_config.py").is_file() else Config()
+    config = literal_config(root / "nbgrader_config.py")
     coursedir = CourseDirectory(config=config)
     coursedir.root = str(root)
     return Course(root, root / coursedir.submitted_directory, root / coursedir.autograded_directory,

@@ -124,6 +124,22 @@ def test_the_autograded_notebook_holds_capped_writable_text_whatever_the_cells_h
                                        if c["cell_type"] == "code")
 
 
+def test_the_course_config_is_read_never_run(tmp_path, capsys):
+    """Code a kernel appended to nbgrader_config.py would run in the grader's process."""
+    from autograder.autograde import load_course
+
+    ran = tmp_path / "ran"
+    (tmp_path / "nbgrader_config.py").write_text(
+        (nbs.ROOT / "nbgrader_config.py").read_text()
+        + f"\nc.CourseDirectory.submitted_directory = 'handed_in'\nc.CourseDirectory.course_id = str(1)\n"
+        f"open({str(ran)!r}, 'w').write('the grader ran this')\n")
+    course = load_course(tmp_path)
+    assert not ran.exists()
+    assert course.submitted == tmp_path.resolve() / "handed_in"
+    assert course.config.Autograde.sanitize_preprocessors[0] == "autograder.nbgrader_guard.RefuseNbgraderAutograde"
+    assert "line " in capsys.readouterr().err  # the computed course_id is named as ignored
+
+
 # --- reading files -----------------------------------------------------------------------
 
 def test_a_fifo_is_refused_without_blocking(tmp_path):
