@@ -36,9 +36,9 @@ def _code(source: str) -> str:
     return escape(source, CODE_CAP)
 
 
-def _added_cell(cell: Cell, source: str | None = None) -> dict[str, Any]:
+def _added_cell(cell: Cell) -> dict[str, Any]:
     return {"cell_type": "code", "execution_count": None, "id": f"added-cell-{cell.number}", "metadata": {},
-            "outputs": [], "source": _code(cell.source) if source is None else source}
+            "outputs": [], "source": _code(cell.source)}
 
 
 def _stream(text: str) -> dict[str, Any]:

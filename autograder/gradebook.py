@@ -26,6 +26,7 @@ from typing import Any
 
 from autograder.text import NOTE_CAP, escape
 from autograder.report_text import exercise_lines
+from autograder.spec import grade_cell_id
 from autograder.verdicts import ExerciseResult, SubmissionResult, Verdict
 
 
@@ -69,7 +70,7 @@ def submission_comment(result: SubmissionResult) -> str | None:
 def grade_cell_verdicts(result: SubmissionResult, grade_id: str) -> list[Verdict]:
     """The verdicts behind test cell "E_G": exercise E, group G (either name may hold an
     underscore, so the id is matched whole, never split)."""
-    return [v for v in result.verdicts if f"{v.exercise}_{v.group}" == grade_id]
+    return [v for v in result.verdicts if grade_cell_id(v.exercise, v.group) == grade_id]
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from pathlib import Path
 from typing import Iterator
 
-from autograder import course, report_text
+from autograder import course, ipynb, report_text
 from autograder.batch import OpenStudent, grade_job, in_process
 from autograder.expected import GraderError, Oracles, public_store
 from autograder.layout import Job
-from autograder.spec import Assignment
+from autograder.spec import Assignment, grade_cell_id
 from autograder.submission import Submission
 from autograder.text import escape
 
@@ -30,10 +29,8 @@ IN_PROCESS = "in this process (no sandbox on this machine; the course's grader u
 def _grade_ids(notebook: Path) -> set[str]:
     """The nbgrader grade ids in a notebook's cells (none if it cannot be read)."""
     try:
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-        return {str(c["metadata"]["nbgrader"]["grade_id"]) for c in cells
-                if isinstance(c, dict) and "grade_id" in c.get("metadata", {}).get("nbgrader", {})}
-    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+        return {c.grade_id for c in ipynb.load_cells(notebook) if c.grade_id}
+    except ipynb.NotebookError:
         return set()
 
 
@@ -48,7 +45,8 @@ def _assignment(notebook: Path, name: str | None) -> Assignment:
             raise
     ids = _grade_ids(notebook)
     installed = list(course.assignments().values())
-    matching = [a for a in installed if any(f"{ex.name}_{g.name}" in ids for ex in a.exercises for g in ex.groups())]
+    matching = [a for a in installed
+                if any(grade_cell_id(ex.name, g.name) in ids for ex in a.exercises for g in ex.groups())]
     if len(matching) == 1:
         return matching[0]
     raise course.CourseError(f"which assignment does {escape(notebook.name, 100)} answer? add --assignment, one of: "

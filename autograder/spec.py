@@ -96,6 +96,12 @@ class Check:
     points: float
 
 
+def grade_cell_id(exercise: str, group: str) -> str:
+    """The grade id of a group's test cell in the notebook ("<exercise>_<group>"); its answer
+    cell is this id + "_code". Either name may hold an underscore: ids are compared whole."""
+    return f"{exercise}_{group}"
+
+
 @dataclass(frozen=True)
 class Group:
     """One answer cell and the test cell after it: which functions the student writes there."""

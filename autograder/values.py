@@ -10,7 +10,6 @@ student side may be anything.
 
 Argument trees:  float | int | bool | str | None | {"a": blob} | {"d": [[key, arg], ...]}
                  | {"l": [arg, ...]} | {"t": [arg, ...]} | {"r": [call, index, ...]} | {"w": [call]}
-                 | {"f": "nan" | "inf" | "-inf"} (a float JSON cannot hold)
                  ({"r"}: part of the result of an earlier call of the same batch, kept
                  on the student side, e.g. a forward pass's cache; {"w"}: an earlier call's
                  result as the grader receives it, see `Seen`)
@@ -22,7 +21,6 @@ Result trees:    {"a": blob} | {"d": [[key, result], ...], "x": [extra key, ...]
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,9 +79,6 @@ def pack(value: Any, blobs: list[bytes]) -> Any:
         return {"d": [[str(k), pack(v, blobs)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
         return {"l" if isinstance(value, list) else "t": [pack(v, blobs) for v in value]}
-    if isinstance(value, float) and not math.isfinite(value):
-        # a parameter gone to inf/NaN along a diverging descent: the frames refuse JSON's NaN
-        return {"f": repr(float(value))}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot pass a {type(value).__name__} to student code")
@@ -198,8 +193,6 @@ def unpack(tree: Any, blobs: list[bytes], earlier: list[Any], answers: list[Answ
         (kind, body), = tree.items()
         if kind == "a":
             return exact(blobs[body]).copy()  # writable, own dtype: mutation is detected, not prevented
-        if kind == "f":
-            return float(body)
         if kind == "d":
             return {k: unpack(v, blobs, earlier, answers) for k, v in body}
         if kind == "r":

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder.spec import grade_cell_id
+
 ROOT = Path(__file__).resolve().parent.parent
 Notebook = dict[str, Any]
 CHECKER = """\
@@ -183,8 +185,8 @@ def exercise_cells(number: int, exercise: Any, assignment: Any, refs: dict[str, 
             cells += _derivation_cells(exercise, prose, reference, assignment.name)
         if group.functions:  # a group of checks on functions written earlier has no answer cell
             code = "\n\n\n".join(_solution(exercise, refs[f]) for f in group.functions)
-            cells.append(_code(f"{exercise.name}_{group.name}_code", code, {"solution": True}))
-        cells.append(_code(f"{exercise.name}_{group.name}", _test(exercise, group.name),
+            cells.append(_code(grade_cell_id(exercise.name, group.name) + "_code", code, {"solution": True}))
+        cells.append(_code(grade_cell_id(exercise.name, group.name), _test(exercise, group.name),
                            {"grade": True, "locked": True, "points": points[group.name]}))
     return cells + _after_cells(exercise, prose, assignment)
 
