@@ -2,6 +2,8 @@
 answer with them. Looks upward from the cwd, __file__, every loaded module (and setuptools'
 editable-install MAPPING), sys.path, environment variables, every /proc/<pid>/cwd (and its
 parents), environ and cmdline, /work/*, usual CI paths, then a time-boxed walk of "/".
+A notebook whose functions are stubs (the student release, also installed with the
+package) is skipped: it holds no answer.
 Expected: nothing reachable in the sandbox: score <= zeros baseline (29/29 if found)."""
 import glob
 import json
@@ -53,7 +55,12 @@ def _load(path):
         source = open(path).read()
     ns = {"__name__": "stolen"}
     exec(compile(source, path, "exec"), ns)
-    return ns if all(callable(ns.get(n)) for n in NAMES) else None
+    if not all(callable(ns.get(n)) for n in NAMES):
+        return None
+    # The student release defines the same names as stubs: only working answers count.
+    ns["sigmoid"](np.zeros((1, 2)))
+    ns["univariate_forward"]({"w": 0.5, "b": 0.1}, np.ones((1, 3)), np.ones((1, 3)))
+    return ns
 
 
 def _candidates():
