@@ -26,12 +26,10 @@ from typing import Any
 from autograder import autograded, ipynb
 from autograder.cli import (EXIT_GRADER, EXIT_OK, EXIT_USAGE, default_reference_dir, grade_with_progress,
                             grader_failures, interrupted, open_session, secret_for, setup_failed, summary)
-from autograder.expected import GraderError
 from autograder.files import FileRefused, read_regular
 from autograder.gradebook import write_student
 from autograder.integrity import installation
 from autograder.layout import Job, Refused, course_submissions, valid_student_id
-from autograder.secret import SecretError
 from autograder.spec import Assignment
 from autograder.text import escape
 from autograder.verdicts import SubmissionResult
@@ -95,16 +93,22 @@ def load_course(course_dir: Path) -> Course:
                   root / coursedir.release_directory, coursedir.db_url, coursedir.course_id, config)
 
 
-def released_notebook(course: Course, assignment: str) -> ipynb.Release:
-    folder = course.release / assignment
-    notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
-    if len(notebooks) != 1:
-        raise CourseError(f"expected one released notebook in {folder} ({len(notebooks)} found): run "
-                          f"`nbgrader generate_assignment {assignment}` first")
+def released_notebook(course: Course, assignment: Assignment) -> tuple[ipynb.Release, str | None]:
+    """The release the grader was installed with (the declaration's, which the start-up check
+    holds to pip's record) and, if the course's copy in its release folder differs, why: that
+    copy may have been edited by code that ran with the instructor's rights, so it never
+    decides which code runs or what the autograded notebooks show."""
+    packaged = assignment.folder / assignment.notebook_name
     try:
-        return ipynb.read_release(notebooks[0])
+        release = ipynb.read_release(packaged)
     except ipynb.ReleaseError as exc:
-        raise CourseError(str(exc)) from None
+        raise CourseError(f"{exc}: generate it with `python -m tools.course`") from None
+    copy = course.release / assignment.name / assignment.notebook_name
+    try:
+        differs = ipynb.cells_differ(release, ipynb.read_release(copy))
+    except ipynb.ReleaseError as exc:
+        return release, str(exc)
+    return release, differs and f"{copy} differs from the release installed with the grader ({differs})"
 
 
 def read_timestamp(folder: Path) -> tuple[datetime | None, str | None]:
@@ -211,15 +215,36 @@ def _forget_ungraded(gb: Any, course: Course, assignment: str, graded: set[str],
                 autograded.remove(root / student / assignment)
 
 
+def not_started(course: Course, args: argparse.Namespace, release: ipynb.Release, jobs: list[Job],
+                exc: Exception) -> int:
+    """The grader could not start: every submission it was to grade gets zeros and a comment
+    saying so. An old score must not stand: code that ran with the instructor's rights can
+    forge the gradebook and then break the reference so that the grader never starts."""
+    why = "not graded yet: the grader could not start on the course's machine (not your fault); a TA will rerun it"
+    results = [SubmissionResult(j.label, [], protection="not graded", grader_error=why) for j in jobs]
+    try:
+        record(course, args, release, jobs, results)
+        print(f"autograder: the gradebook holds 0 for the {len(jobs)} submission(s) this run was to grade, "
+              "until a run that starts grades them", file=sys.stderr)
+    except OSError as err:
+        print(f"autograder: could not mark them ungraded either ({escape(str(err), 300)})", file=sys.stderr)
+    return setup_failed(exc)
+
+
 def cmd_autograde(args: argparse.Namespace) -> int:
     try:
         assignment = declared(args.assignment, args.exercises)
         course = load_course(args.course_dir)
-        release = released_notebook(course, args.assignment)
+        release, stale = released_notebook(course, assignment)
         jobs, refused = select_jobs(args, course, release)
     except CourseError as exc:
         print(f"autograder: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if stale:
+        print(f"autograder: warning: {stale}. Graded against the installed release. If you changed the "
+              f"assignment, regenerate it (`python -m tools.course`; `./run` reinstalls the grader) and run "
+              f"`nbgrader generate_assignment {args.assignment} --force`; if you did not, something that ran "
+              f"with your rights changed it (restore it with `git checkout {course.release.name}/`).", file=sys.stderr)
     if not jobs:
         summary([], [(r.label, r.reason) for r in refused])
         print(f"autograder: no submission of {args.assignment!r} to grade in {course.submitted}", file=sys.stderr)
@@ -230,12 +255,10 @@ def cmd_autograde(args: argparse.Namespace) -> int:
             hidden = [course.root, Path(__file__).resolve().parent.parent, *([reference_dir] if reference_dir else [])]
             session = open_session(args, assignment, len(jobs), stack, hidden, reference_dir, secret_for(args, course.root),
                                    course.root)
-        except (GraderError, SecretError) as exc:
-            return setup_failed(exc)
-        except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
-            return setup_failed(exc)
+        except Exception as exc:  # noqa: BLE001 - GraderError, SecretError, SandboxUnavailable...: fail closed
+            return not_started(course, args, release, jobs, exc)
         try:
-            results = grade_with_progress(session, jobs, args, exercises=None, release_dir=course.release)
+            results = grade_with_progress(session, jobs, args, exercises=None, release_dir=assignment.folder.parent)
         except KeyboardInterrupt:
             return interrupted(args)
     try:

@@ -168,11 +168,22 @@ def _role(metadata: dict[str, Any]) -> str:
 
 
 def read_release(path: Path) -> Release:
-    """The grader's own released notebook (trusted); a broken one is the grader's problem."""
+    """The grader's own released notebook (trusted); a broken one is the grader's problem.
+    Read bounded and without following links all the same: the course's copy is read too,
+    to compare, and code that ran with the instructor's rights may have replaced it."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
+        release = _release(path, data)
+    except FileRefused as exc:
         raise ReleaseError(f"cannot read the released notebook {path}: {exc}") from None
+    except (ValueError, RecursionError, AttributeError, TypeError, KeyError) as exc:
+        raise ReleaseError(f"cannot read the released notebook {path}: {escape(str(exc), 200)}") from None
+    if not release.ids("answer"):
+        raise ReleaseError(f"the released notebook {path} has no solution cells")
+    return release
+
+
+def _release(path: Path, data: dict[str, Any]) -> Release:
     cells: dict[str, ReleaseCell] = {}
     for raw in data.get("cells", []):
         metadata = raw.get("metadata", {})
@@ -181,10 +192,22 @@ def read_release(path: Path) -> Release:
             cells[grade_id] = ReleaseCell(grade_id, _role(metadata), _text(raw["source"]) or "", metadata["nbgrader"])
     written = tuple(raw["metadata"]["nbgrader"]["grade_id"] for raw in data.get("cells", [])
                     if raw.get("cell_type") == "markdown" and raw.get("metadata", {}).get("nbgrader", {}).get("solution"))
-    release = Release(path, path.parent.name, cells, data, written)
-    if not release.ids("answer"):
-        raise ReleaseError(f"the released notebook {path} has no solution cells")
-    return release
+    return Release(path, path.parent.name, cells, data, written)
+
+
+def cells_differ(release: Release, other: Release) -> str:
+    """"" if `other` has the same cells as `release` (type, text, nbgrader metadata), else the
+    first difference."""
+    def cells(r: Release) -> list[tuple[Any, ...]]:
+        return [(c.get("cell_type"), _text(c.get("source", "")), c.get("metadata", {}).get("nbgrader"))
+                for c in r.notebook.get("cells", [])]
+
+    ours, theirs = cells(release), cells(other)
+    for number, (mine, yours) in enumerate(zip(ours, theirs), 1):
+        if mine != yours:
+            grade_id = (mine[2] or {}).get("grade_id")
+            return f"cell {number}" + (f" ({grade_id})" if grade_id else "")
+    return "" if len(ours) == len(theirs) else f"{len(theirs)} cells instead of {len(ours)}"
 
 
 def default_release_dir() -> Path | None:

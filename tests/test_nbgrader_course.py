@@ -27,6 +27,7 @@ import pytest
 import notebooks as nbs
 from autograder import results_io
 from autograder.batch import fingerprint, release_digest
+from autograder.course import assignment
 from autograder.nbgrader_guard import ALLOW_ENV
 from autograder.secret import CourseSecret
 from autograder.verdicts import SubmissionResult
@@ -157,7 +158,7 @@ def course_run(tmp_path_factory) -> CourseRun:
 
     run(sys.executable, "-m", "autograder.cli", "autograde", nbs.ASSIGNMENT, "--out", "out", cwd=root)
     every = [*students, LATE]
-    release = release_digest(root / "assignments")
+    release = release_digest(assignment(nbs.ASSIGNMENT).folder.parent)  # what the grader reads against
     digest = CourseSecret(SECRET.encode()).digest
     by_grader = {s: results_io.load_if_current(
         root / "out" / s, fingerprint(root / "submitted" / s / nbs.ASSIGNMENT / nbs.NOTEBOOK, release, digest))

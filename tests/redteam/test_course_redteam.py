@@ -1029,17 +1029,10 @@ EXPECTED_REFUSAL: dict[str, tuple[str, str]] = {
     "u_unknown": ("│ u_unknown ", "REFUSED: not a student of this course in the gradebook"),
 }
 
-# Attacks that win against the engine as it is: test key -> how. Each needs a TA to have set
-# AUTOGRADER_ALLOW_NBGRADER_AUTOGRADE=1 and run student code with their rights (class 1):
-# what that code left in the course directory is then trusted by `autograder autograde`.
-HOLES: dict[str, str] = {
-    "side:release_tamper": "the release in assignments/ is trusted as it is: after a kernel appended the reference's "
-                           "functions (reference/backprop/*.py) to its read-only setup cell, empty answer cells score "
-                           "29/29 and every autograded notebook (so every feedback) shows the reference's code",
-    "side:broken_reference": "when autograder autograde cannot start (a kernel appended a wrong univariate_backward "
-                             "to reference/backprop/univariate.py: 'oracles disagree', exit 3, nothing graded), the "
-                             "gradebook keeps the manual scores the same kernel forged: nbgrader export shows 35/35",
-}
+# Attacks that win against the engine as it is: test key -> how (none today; side:release_tamper
+# and side:broken_reference were listed here until the grader used its installed release and
+# zeroed the submissions it could not start grading).
+HOLES: dict[str, str] = {}
 
 
 def _params(keys: list[str], prefix: str) -> list[Any]:
