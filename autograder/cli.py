@@ -28,7 +28,7 @@ from autograder.layout import Job, discover
 from autograder.report_csv import write_csv
 from autograder.report_gradescope import write_gradescope
 from autograder.report_junit import write_junit
-from autograder.secret import CourseSecret, SecretError, load_or_create
+from autograder.secret import CourseSecret, load_or_create
 from autograder.spec import Assignment
 from autograder.student import InProcessStudent, Student
 from autograder.submission import Submission
@@ -288,28 +288,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if problem:
         print(f"autograder: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    course_dir = Path.cwd()
     try:
-        chosen = course.assignment_for(args.assignment, [job.path for job in jobs], args.exercises)
+        per_job = course.assignments_for(args.assignment, [job.path for job in jobs], args.exercises)
     except course.CourseError as exc:
         print(f"autograder: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    with contextlib.ExitStack() as stack:
-        try:
-            # What the children must not see: where the grader runs, the course's files, the submissions.
-            hidden = [course_dir, Path(__file__).resolve().parent.parent, *(p.resolve() for p in args.paths),
-                      *([args.reference.resolve()] if args.reference else [])]
-            session = open_session(args, chosen, len(jobs), stack, hidden,
-                                   args.reference or default_reference_dir(course_dir, chosen.name),
-                                   secret_for(args, course_dir), course_dir)
-        except (GraderError, SecretError, ProtectionRefused) as exc:
-            return setup_failed(exc, args)
-        except Exception as exc:  # noqa: BLE001 - SandboxUnavailable and friends: fail closed
-            return setup_failed(exc, args)
-        try:
-            results = grade_with_progress(session, jobs, args, exercises=args.exercise)
-        except KeyboardInterrupt:
-            return interrupted(args)
+    graded: dict[int, SubmissionResult] = {}
+    for name in dict.fromkeys(a.name for a in per_job):  # a batch may mix assignments: one session each
+        batch = [i for i, a in enumerate(per_job) if a.name == name]
+        results = _grade_assignment(args, per_job[batch[0]], [jobs[i] for i in batch])
+        if isinstance(results, int):
+            return results
+        graded.update(zip(batch, results))
+    results = [graded[i] for i in range(len(jobs))]
     for r in results:
         if not args.quiet and not args.out:
             print(report_text.render(r))
@@ -321,6 +312,26 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return EXIT_GRADER
     summary(results)
     return grader_failures(results)
+
+
+def _grade_assignment(args: argparse.Namespace, chosen: Assignment, jobs: list[Job]) -> list[SubmissionResult] | int:
+    """The results, or the exit status if the grader cannot start (fail closed: with --out, what
+    an earlier assignment's session graded is kept there for --resume)."""
+    course_dir = Path.cwd()
+    with contextlib.ExitStack() as stack:
+        try:
+            # What the children must not see: where the grader runs, the course's files, the submissions.
+            hidden = [course_dir, Path(__file__).resolve().parent.parent, *(p.resolve() for p in args.paths),
+                      *([args.reference.resolve()] if args.reference else [])]
+            session = open_session(args, chosen, len(jobs), stack, hidden,
+                                   args.reference or default_reference_dir(course_dir, chosen.name),
+                                   secret_for(args, course_dir), course_dir)
+        except Exception as exc:  # noqa: BLE001 - GraderError, ProtectionRefused, SandboxUnavailable...: fail closed
+            return setup_failed(exc, args)
+        try:
+            return grade_with_progress(session, jobs, args, exercises=args.exercise)
+        except KeyboardInterrupt:
+            return interrupted(args)
 
 
 def grader_failures(results: list[SubmissionResult]) -> int:

@@ -17,6 +17,7 @@ import types
 from pathlib import Path
 
 from autograder.spec import Assignment
+from autograder.text import escape
 
 EXERCISES_ENV = "AUTOGRADER_EXERCISES"
 
@@ -75,16 +76,22 @@ def assignment(name: str | None, root: Path | None = None) -> Assignment:
                       f"several assignments ({known}): say which with --assignment")
 
 
-def assignment_for(name: str | None, files: list[Path], root: Path | None = None) -> Assignment:
-    """The named assignment, else the only one installed, else the one every file is named
-    after (backprop.ipynb, units.py: the release's names; file names only, never contents).
-    Raises CourseError."""
+def assignments_for(name: str | None, files: list[Path], root: Path | None = None) -> list[Assignment]:
+    """The assignment each file answers: the named one, else the only one installed, else the
+    one the file is named after (backprop.ipynb, units.py: the release's names; file names
+    only, never contents), so that a batch may mix assignments. Raises CourseError."""
     found = assignments(root)
-    if name is None and len(found) > 1 and files:
-        per_file = [{a.name for a in found.values() if f.name in (a.notebook_name, f"{a.name}.py")} for f in files]
-        if all(per_file) and len(set().union(*per_file)) == 1:
-            return found[per_file[0].pop()]
-    return assignment(name, root)
+    if name is not None or len(found) <= 1 or not files:
+        return [assignment(name, root)] * len(files)
+    per_file = [next((a for a in found.values() if f.name in (a.notebook_name, f"{a.name}.py")), None)
+                for f in files]
+    unnamed = [f.name for f, a in zip(files, per_file) if a is None]
+    if unnamed:
+        names = ", ".join(escape(n, 60) for n in unnamed[:3]) + (f" and {len(unnamed) - 3} more" if len(unnamed) > 3 else "")
+        release = ", ".join(f"{a.notebook_name} or {a.name}.py" for a in found.values())
+        raise CourseError(f"several assignments ({', '.join(found)}) and {names} named after none of them: "
+                          f"say which with --assignment, or name each file like its release ({release})")
+    return [a for a in per_file if a is not None]
 
 
 def markdown_table(assignment: Assignment) -> str:

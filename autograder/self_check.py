@@ -39,7 +39,7 @@ def _assignment(notebook: Path, name: str | None) -> Assignment:
     else by file name, else by the grade ids of its cells (a renamed copy). Raises
     course.CourseError."""
     try:
-        return course.assignment_for(name, [notebook])
+        return course.assignments_for(name, [notebook])[0]
     except course.CourseError:
         if name:
             raise

@@ -91,7 +91,32 @@ def test_with_two_assignments_the_files_name_says_which_else_the_grader_asks(tmp
     assert ok.returncode == 0 and "29/29" in ok.stdout, ok.stderr
     asked = subprocess.run([*grade, str(EXAMPLES / "correct.py")], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert asked.returncode == 2
-    assert "several assignments (backprop, units): say which with --assignment" in asked.stderr
+    assert ("several assignments (backprop, units) and correct.py named after none of them: say which with "
+            "--assignment, or name each file like its release (backprop.ipynb or backprop.py, units.ipynb or "
+            "units.py)") in asked.stderr
+
+
+def test_a_batch_may_mix_assignments_each_file_graded_by_its_own(tmp_path):
+    """One units.ipynb among backprop files must not stop the batch: each file is graded
+    against the assignment its name gives, with that assignment's total."""
+    import subprocess
+    import sys
+
+    from autograder.course import assignment
+
+    for name in ("backprop", "units"):
+        (tmp_path / name).mkdir()
+        shutil.copy(ROOT / "solutions" / name / f"{name}.ipynb", tmp_path / name / f"{name}.ipynb")
+    shutil.copy(EXAMPLES / "stub.py", tmp_path / "backprop" / "backprop.py")
+    grade = [sys.executable, "-m", "autograder.cli", "grade", "--no-sandbox", "--public-inputs", "--csv",
+             str(tmp_path / "r.csv"), str(tmp_path)]
+    proc = subprocess.run(grade, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    units = assignment("units").max_points()
+    rows = (tmp_path / "r.csv").read_text().splitlines()
+    assert [r.split(",")[:3] for r in rows[1:]] == [["backprop/backprop.ipynb", "29", "29"],
+                                                   ["backprop/backprop.py", "0", "29"],
+                                                   ["units/units.ipynb", f"{units:g}", f"{units:g}"]], rows
 
 
 def test_a_broken_grader_is_reported_as_such_not_as_student_zero(tmp_path):

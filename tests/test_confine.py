@@ -30,7 +30,7 @@ from typing import Callable, Iterator
 import pytest
 
 from autograder import confine
-from autograder.confine import Confinement, ConfinementError, Support
+from autograder.confine import Confinement, Support
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(confine.__file__).resolve().parent  # the grader's package, as the child sees it

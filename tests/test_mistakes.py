@@ -7,7 +7,6 @@ import ast
 import pytest
 
 from assignment1 import grade
-from assignment1 import EXERCISES
 from autograder.student import InProcessStudent
 from mistakes import BASE, MISTAKES, WHOLE_FILE, patched
 
