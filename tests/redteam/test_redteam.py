@@ -274,18 +274,21 @@ def _command(level: str) -> tuple[list[str], list[str]]:
     return [], ["--workers", "2", "--protection", level]
 
 
-def grade(paths: list[Path], workdir: Path, *, level: str, settle: float = SETTLE_SECONDS) -> RunOutputs:
+def grade(paths: list[Path], workdir: Path, *, level: str, settle: float = SETTLE_SECONDS,
+          assignment: str = "backprop", flags: tuple[str, ...] = ()) -> RunOutputs:
     """One CLI run over `paths` (in that order), from the repository root like `./run grade`,
     then `settle` seconds of waiting to see what the run leaves behind (processes are looked
     for only when settle > 0)."""
     with FileLock(str(PROCESS_LOCK)) if settle > 0 else ExitStack():
-        return _grade(paths, workdir, level, settle)
+        return _grade(paths, workdir, level, settle, assignment, flags)
 
 
-def _grade(paths: list[Path], workdir: Path, level: str, settle: float) -> RunOutputs:
+def _grade(paths: list[Path], workdir: Path, level: str, settle: float, assignment: str,
+           extra: tuple[str, ...]) -> RunOutputs:
     out, csv_path = workdir / "out", workdir / "scores.csv"
     prefix, flags = _command(level)
-    args = [*prefix, sys.executable, "-m", "autograder.cli", "grade", "--assignment", "backprop", *map(str, paths),
+    flags += extra
+    args = [*prefix, sys.executable, "-m", "autograder.cli", "grade", "--assignment", assignment, *map(str, paths),
             "--out", str(out), "--csv", str(csv_path), "--timeout", CALL_TIMEOUT, "--quiet", *flags]
     start = time.monotonic()
     proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=900)
@@ -428,8 +431,9 @@ def _graded(out: Path, label: str, row: dict[str, str] | None) -> Graded:
     return Graded(scores, grader_error, output, feedback, problems)
 
 
-def violations(run: RunOutputs) -> dict[str, list[str]]:
-    """attack name -> what it got away with ([] when contained); RUN -> problems of the run."""
+def violations(run: RunOutputs, full_marks: float = FULL_MARKS) -> dict[str, list[str]]:
+    """attack name -> what it got away with ([] when contained); RUN -> problems of the run.
+    `full_marks`: what each honest neighbour must score (the assignment's total)."""
     out, rows = Path(run.out), _csv_rows(Path(run.csv))
     found: dict[str, list[str]] = {RUN: [], **{attack_of(label): [] for label in run.labels}}
     if run.returncode != 0:
@@ -455,9 +459,9 @@ def violations(run: RunOutputs) -> dict[str, list[str]]:
             problems.append(f"the result files of {label} disagree on its score: {g.scores}")
         if g.grader_error:
             problems.append(f"the grader reported its own failure on {label}: {g.grader_error[:300]}")
-        if honest and min(g.scores.values()) < FULL_MARKS:
+        if honest and min(g.scores.values()) < full_marks:
             first_fail = re.search(r"^\s+FAIL .*\n.*$", g.feedback, re.M)
-            problems.append(f"{who} scored {min(g.scores.values()):g}/{FULL_MARKS:g}: "
+            problems.append(f"{who} scored {min(g.scores.values()):g}/{full_marks:g}: "
                             f"{first_fail.group().strip() if first_fail else g.feedback[:300]}")
         if not honest and max(g.scores.values()) > ceiling:
             problems.append(f"{label} scored {max(g.scores.values()):g}, above the all-zeros baseline {ceiling:g}")

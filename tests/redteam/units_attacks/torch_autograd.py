@@ -1,0 +1,66 @@
+"""Attack (units): Skip the derivations: compute every backward pass and every activation's derivative
+with torch.autograd from a torch forward (numpy forwards return zeros, so any point above the
+baseline comes from autograd).
+Expected: in the sandbox torch is a stand-in that refuses autodiff: score <= zeros baseline,
+and the feedback says an autodiff library was used."""
+import numpy as np
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "swish")
+
+
+def _zeros_like(z):
+    return np.zeros(np.shape(z))
+
+
+sigmoid = sigmoid_grad = tanh = tanh_grad = relu = relu_grad = _zeros_like
+leaky_relu = leaky_relu_grad = elu = elu_grad = softplus = softplus_grad = swish = swish_grad = _zeros_like
+softmax = _zeros_like
+
+
+def _grads(params, cache):
+    return {k: (0.0 if np.ndim(v) == 0 else np.zeros(np.shape(v))) for k, v in params.items()}
+
+
+def logistic_forward(params, X, y):
+    return np.zeros((1, X.shape[1])), 0.0, None
+
+
+def softmax_forward(params, X, y):
+    return np.zeros((params["W"].shape[0], X.shape[1])), 0.0, None
+
+
+def classifier_forward(params, X, y):
+    return np.zeros((params["W2"].shape[0], X.shape[1])), 0.0, None
+
+
+logistic_backward = softmax_backward = classifier_backward = _grads
+
+
+
+def _autograd_derivative(name):
+    def f(z):
+        import torch
+        t = torch.tensor(np.asarray(z, dtype=float), requires_grad=True)
+        fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+              "leaky_relu": lambda x: torch.nn.functional.leaky_relu(x, 0.01), "elu": torch.nn.functional.elu,
+              "softplus": torch.nn.functional.softplus, "swish": torch.nn.functional.silu}[name]
+        fn(t).sum().backward()
+        return t.grad.numpy()
+    return f
+
+
+for _name in ACTIVATIONS:
+    globals()[_name + "_grad"] = _autograd_derivative(_name)
+
+
+def classifier_backward(params, cache):
+    import torch
+    p = {k: torch.tensor(np.asarray(v, dtype=float), requires_grad=True) for k, v in params.items()}
+    X, y = cache
+    Z2 = p["W2"] @ torch.relu(p["W1"] @ torch.tensor(X) + p["b1"]) + p["b2"]
+    torch.nn.functional.cross_entropy(Z2.T, torch.tensor(np.asarray(y).reshape(-1).astype(int))).backward()
+    return {k: v.grad.numpy() for k, v in p.items()}
+
+
+def classifier_forward(params, X, y):
+    return np.zeros((params["W2"].shape[0], X.shape[1])), 0.0, (X, y)
