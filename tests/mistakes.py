@@ -270,7 +270,8 @@ def two_layer_linear_forward(params, X, y):
     loss = float(np.mean((y_hat - y) ** 2))
     return y_hat, loss, (X, y, Z, y_hat)
 '''), "two_layer_linear", (*FWD, *TWO_LAYER_GRADS, "inputs not modified", DESCENT),
-        {"inputs not modified": ("`two_layer_linear_forward` modifies its input X in place",)}),
+        {"inputs not modified": ("`two_layer_linear_forward` modifies its input X in place",),
+         "forward: y_hat": ("your forward modifies its input X in place", "computed from changed data")}),
     Mistake("params_mutated_in_backward", patched('''
 def sigmoid_mlp_backward(params, cache):
     X, y, Z, A, y_hat = cache

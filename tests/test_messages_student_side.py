@@ -74,3 +74,22 @@ def test_no_false_ratio_claim_when_only_a_mutant_could_name_it(mistake_id, stude
         if v.name in mistake.failing and v.check.startswith("gradient:"):
             assert "exactly" not in v.message, v.message
             assert "your forward is right, so the mistake is in the backward pass" in v.message
+
+
+def test_a_small_in_place_change_of_x_is_named_not_guessed_as_low_precision(student_oracles):
+    """Centring X in place moved y_hat by less than 1% on one course's secret inputs, and the
+    course's feedback said "low precision (float16?)": the observed mutation comes first."""
+    from mistakes import patched
+
+    source = patched('''
+def two_layer_linear_forward(params, X, y):
+    X *= 1.001  # in place: every output moves by about 0.1%
+    Z = params["W1"] @ X + params["b1"]
+    y_hat = params["w2"] @ Z + params["b2"]
+    return y_hat, float(np.mean((y_hat - y) ** 2)), (X, y, Z, y_hat)
+''')
+    result = _grade(source, student_oracles)
+    verdict = next(v for v in result.verdicts if v.name == "two_layer_linear: forward: y_hat")
+    assert not verdict.passed
+    assert "your forward modifies its input X in place" in verdict.message, verdict.message
+    assert "significant digits" not in verdict.message, verdict.message

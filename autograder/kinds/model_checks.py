@@ -101,8 +101,9 @@ def _output_failure(model: Model, run: CaseRun, helper_wrong: str | None) -> Out
     mutants = [(m.cause, m.text, m.output) for m in exp.mutants if m.output is not None]
     cause = diagnosis.nonfinite_cause(actual, model.output_nonfinite) or diagnosis.value_cause(
         actual, f.dtypes["output"], exp.output, sizes, model.vocabulary, model.tolerance, mutants)
-    if cause is None and f.mutated:
-        # A forward that overwrites X (e.g. `X -= X.mean(...)`) computes the output from changed data.
+    if f.mutated and (cause is None or cause.id == "low-precision"):
+        # A forward that overwrites X (e.g. `X -= X.mean(...)`) computes the output from changed data:
+        # an observed fact, which beats the guess "low precision" when the change is small.
         cause = Cause("mutated-input", f"your forward modifies its input {', '.join(f.mutated)} in place (see "
                                        f"`inputs not modified`), so {out} is computed from changed data")
     if cause is None and helper_wrong:
