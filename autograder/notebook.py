@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -49,6 +50,29 @@ class NotebookStudent(InProcessStudent):
 
     def __init__(self, namespace: dict[str, Any]) -> None:  # noqa: D107 - no source to run
         self.code = _KernelCode(namespace, {})
+        self.code.not_run.update(_not_valid_python(namespace.get("In", [])))
+
+
+DEF = re.compile(r"^def[ \t]+(\w+)[ \t]*\(", re.M)
+
+
+def _not_valid_python(history: list[str]) -> dict[str, str]:
+    """Why a function a cell defines is missing from the kernel: the latest cell run that
+    defines it (IPython's input history) is not valid Python, so it never ran."""
+    latest: dict[str, str | None] = {}
+    for count, source in reversed(list(enumerate(history))):  # In[count]: the cell's execution count
+        names = [n for n in DEF.findall(source) if n not in latest] if isinstance(source, str) else []
+        if not names:
+            continue
+        try:
+            compile(source, "<cell>", "exec")
+            why = None
+        except (SyntaxError, ValueError) as exc:
+            where = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""
+            why = (f"the cell that defines it (run as In [{count}]) is not valid Python ({where}"
+                   f"{getattr(exc, 'msg', exc)}): fix it and run it")
+        latest.update(dict.fromkeys(names, why))
+    return {name: why for name, why in latest.items() if why}
 
 
 def find_reference(assignment: str, start: Path | None = None) -> Path:

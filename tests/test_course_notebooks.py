@@ -196,3 +196,18 @@ def test_in_the_kernel_tracebacks_show_the_line_of_the_cell_that_defines_the_fun
         assert notebook.check("univariate", "forward", namespace) == 0.0
     assert "line 3, in univariate_forward: return y_hat + params['nope'], 0.0, None" in out.getvalue()
     assert "KeyError: 'nope'" in out.getvalue()
+
+
+def test_a_function_whose_cell_is_not_valid_python_is_named_as_such_in_the_kernel():
+    """A cell with a syntax error never defines its function: the test cell says so, with
+    the line, from the kernel's input history (IPython's `In`), not just "not defined"."""
+    source = (nbs.EXAMPLES / "correct.py").read_text()
+    namespace = _namespace(nbs.EXAMPLES / "correct.py")
+    del namespace["multivariate_backward"]
+    broken = "def multivariate_backward(params, cache):\n    X, y, y_hat = cache\n    retrun {}\n"
+    namespace["In"] = ["", source, broken, "x = 1"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert notebook.check("multivariate", "backward", namespace) == 0.0
+    assert ("`multivariate_backward` is not defined: the cell that defines it (run as In [2]) is not valid Python "
+            "(line 3: invalid syntax): fix it and run it") in out.getvalue(), out.getvalue()
