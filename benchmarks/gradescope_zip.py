@@ -67,21 +67,32 @@ def grade_once(root: Path, env: dict[str, str], submission: str, wrapper: list[s
     return seconds, json.loads((root / "results" / "results.json").read_text())
 
 
+def default_python() -> Path:
+    """pyenv's Python 3.10 (the Python of Gradescope's default image)."""
+    return max(Path(os.path.expanduser("~/.pyenv/versions")).glob("3.10.*")) / "bin"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=3, help="runs per submission and level")
-    parser.add_argument("--python", type=Path, default=max(Path(os.path.expanduser("~/.pyenv/versions")).glob("3.10.*"))
-                        / "bin", help="the bin folder whose python3 setup.sh uses (Gradescope: 3.10)")
+    parser.add_argument("--python", type=Path, default=default_python(),
+                        help="the bin folder whose python3 setup.sh uses (Gradescope: 3.10)")
     args = parser.parse_args()
+    report(args.n, args.python)
+
+
+def report(n: int, python_bin: Path) -> None:
+    """Build the zip, run its setup.sh, and time run_autograder `n` times per submission and
+    level (also called by throughput.py, to print these figures in the same run)."""
     base = Path(tempfile.mkdtemp(prefix="autograder-bench-"))
     os.chmod(base, 0o755)
     try:
         zip_path = build(base)
-        env, setup_seconds = setup(zip_path, base / "autograder", base / "venv", args.python)
+        env, setup_seconds = setup(zip_path, base / "autograder", base / "venv", python_bin)
         print(f"zip: {zip_path.stat().st_size / 1e6:.2f} MB; setup.sh: {setup_seconds:.1f} s (numpy downloaded)")
         for level, wrapper in (("bwrap", []), ("container", container_wrapper())):
             for submission in SUBMISSIONS:
-                runs = [grade_once(base / "autograder", env, submission, wrapper) for _ in range(args.n)]
+                runs = [grade_once(base / "autograder", env, submission, wrapper) for _ in range(n)]
                 result = runs[-1][1]
                 times = [s for s, _ in runs]
                 print(f"{level:9s} {submission:30s} {result.get('score', '-'):>4} pts  run_autograder "

@@ -1,7 +1,7 @@
 """Throughput: `nbgrader autograde` against `autograder autograde` (sandbox on), and what one
 submission costs in the sandbox against in-process, in the same run.
 
-    .venv/bin/python benchmarks/throughput.py [-n 160] [--workers 2] [--repeat 3] [--keep DIR]
+    .venv/bin/python benchmarks/throughput.py [-n 160] [--workers 2] [--repeat 3] [--keep DIR] [--gradescope RUNS]
 
 Builds a scratch nbgrader course (this repository's config, solutions and reference),
 writes N notebook submissions cycling through the example submissions (correct, stub and
@@ -242,6 +242,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the one-at-a-time measurements (default 3)")
     parser.add_argument("--keep", type=Path, help="build the course here and keep it")
+    parser.add_argument("--gradescope", type=int, default=0, metavar="RUNS",
+                        help="then time the Gradescope zip's run_autograder, RUNS per submission and level")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: the half-CPU child
     args = parser.parse_args()
     if args.measure:
@@ -266,6 +268,12 @@ def main() -> None:
         report_costs([costs(root) for _ in range(args.repeat)])
         how, ms = half_cpu(root)
         print(f"  sandboxed, with half a CPU: {ms:.1f} ms per submission ({how})")
+        if args.gradescope:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            import gradescope_zip
+
+            print("The Gradescope zip (half a CPU, 768 MB), in the same run:")
+            gradescope_zip.report(args.gradescope, gradescope_zip.default_python())
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
