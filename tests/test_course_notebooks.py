@@ -60,6 +60,7 @@ def _stdout(cell: nbformat.NotebookNode) -> str:
     return "".join(o.text for o in _outputs(cell, "stream") if o.name == "stdout")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.parent.name)
 def test_released_notebook_filled_with_the_solutions_runs_top_to_bottom(released, tmp_path):
     work = shutil.copytree(released.parent, tmp_path / released.parent.name)
@@ -84,6 +85,7 @@ def test_released_notebook_filled_with_the_solutions_runs_top_to_bottom(released
     assert abs(w - 2) < 0.2 and abs(b + 1) < 0.2, line[-1]  # the noisy line it was fitted to
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.parent.name)
 def test_untouched_release_fails_its_tests_with_not_implemented_messages_not_tracebacks(released, tmp_path):
     work = shutil.copytree(released.parent, tmp_path / released.parent.name)

@@ -33,6 +33,8 @@ from autograder.secret import CourseSecret
 from autograder.verdicts import SubmissionResult
 from tools import course
 
+pytestmark = pytest.mark.slow  # real nbgrader, kernels or many sandboxes (pyproject.toml)
+
 SENTINEL = -1.0  # written over nbgrader's scores before the grader writes its own
 LATE = "late_student"
 SECRET = "a fixed secret for this test course"

@@ -141,6 +141,7 @@ def _printed(node: nbformat.NotebookNode, cell_id: str) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
+@pytest.mark.slow
 def test_the_visible_tests_work_with_the_installed_wheel_alone(wheel_env, tmp_path, monkeypatch):
     python, jupyter = wheel_env
     site = _site(python)
@@ -166,6 +167,7 @@ def test_the_visible_tests_work_with_the_installed_wheel_alone(wheel_env, tmp_pa
     assert _printed(node, "probe").strip() == f"{site / 'autograder' / '__init__.py'} None False"
 
 
+@pytest.mark.slow
 def test_in_the_wheels_kernel_a_known_mistake_is_named_and_self_checked(wheel_env, tmp_path, monkeypatch):
     from mistakes import MISTAKES
 
@@ -202,6 +204,7 @@ def test_the_shipped_wheel_is_what_the_sources_build(tmp_path):
         "assignments/ holds a stale wheel: run `python -m tools.course` and commit it"
 
 
+@pytest.mark.slow
 def test_an_installed_grader_that_was_edited_refuses_to_grade(wheel_env, tmp_path):
     """Code that once ran with the instructor's rights (a notebook run by nbgrader autograde)
     could have edited the installed grader: it checks its files against pip's record."""

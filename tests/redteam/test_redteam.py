@@ -41,6 +41,8 @@ from typing import Any, Iterator
 import pytest
 from filelock import FileLock
 
+pytestmark = pytest.mark.slow  # real nbgrader, kernels or many sandboxes (pyproject.toml)
+
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKS_DIR = Path(__file__).resolve().parent / "attacks"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
