@@ -17,7 +17,7 @@ import types
 from pathlib import Path
 
 from autograder.spec import Assignment
-from autograder.text import escape
+from autograder.text import label
 
 EXERCISES_ENV = "AUTOGRADER_EXERCISES"
 
@@ -87,7 +87,7 @@ def assignments_for(name: str | None, files: list[Path], root: Path | None = Non
                 for f in files]
     unnamed = [f.name for f, a in zip(files, per_file) if a is None]
     if unnamed:
-        names = ", ".join(escape(n, 60) for n in unnamed[:3]) + (f" and {len(unnamed) - 3} more" if len(unnamed) > 3 else "")
+        names = ", ".join(label(n) for n in unnamed[:3]) + (f" and {len(unnamed) - 3} more" if len(unnamed) > 3 else "")
         release = ", ".join(f"{a.notebook_name} or {a.name}.py" for a in found.values())
         raise CourseError(f"several assignments ({', '.join(found)}) and {names} named after none of them: "
                           f"say which with --assignment, or name each file like its release ({release})")

@@ -139,3 +139,14 @@ def test_unreadable_submission_gets_a_clear_zero_not_a_crash(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["score"] == 0 and "cannot read bad.py" in data["tests"][0]["output"]
+
+
+def test_a_file_name_in_the_usage_error_stays_on_one_line():
+    """A name with a newline and an escape must not forge a line of the grader's output."""
+    from autograder.course import CourseError, assignments_for
+
+    with pytest.raises(CourseError) as raised:
+        assignments_for(None, [Path("backprop.py"), Path("x\x1b[31m\nautograder: all graded.py")])
+    message = str(raised.value)
+    assert "\n" not in message and "\x1b" not in message, message
+    assert "and x\\x1b[31m\\nautograder: all graded.py named after none of them" in message, message
