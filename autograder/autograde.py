@@ -108,7 +108,7 @@ def released_notebook(course: Course, assignment: Assignment) -> tuple[ipynb.Rel
         differs = ipynb.cells_differ(release, ipynb.read_release(copy))
     except ipynb.ReleaseError as exc:
         return release, str(exc)
-    return release, differs and f"{copy} differs from the release installed with the grader ({differs})"
+    return release, f"{copy} differs from the release installed with the grader ({differs})" if differs else None
 
 
 def read_timestamp(folder: Path) -> tuple[datetime | None, str | None]:

@@ -42,6 +42,8 @@ class _KernelCode(StudentCode):
         code = getattr(self.namespace.get(name), "__code__", None)
         if code is not None:
             self.places = {code.co_filename: None}
+        elif name not in self.not_run:  # only then is the input history worth reading
+            self.not_run.update(_not_valid_python(self.namespace.get("In", [])))
         return super().call(name, args)
 
 
@@ -50,7 +52,6 @@ class NotebookStudent(InProcessStudent):
 
     def __init__(self, namespace: dict[str, Any]) -> None:  # noqa: D107 - no source to run
         self.code = _KernelCode(namespace, {})
-        self.code.not_run.update(_not_valid_python(namespace.get("In", [])))
 
 
 DEF = re.compile(r"^def[ \t]+(\w+)[ \t]*\(", re.M)

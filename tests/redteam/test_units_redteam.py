@@ -3,9 +3,9 @@ it, through the same sandboxed `autograder grade` run and the same judging as te
 (a score above the all-zeros baseline, a disturbed honest neighbour, a grader error, result
 files that disagree or are oversized, REDTEAM-LEAK lines).
 
-Every file in units_attacks/ is one attack on the units contract: functions otherwise
-returning zeros of the right shape, each followed in the batch by an honest copy of the
-solutions. The sandbox's own defences (processes, files, network, limits) are the same for
+Every file in units_attacks/ is one attack on the units contract, graded appended to
+zeros_baseline.py (functions otherwise returning zeros of the right shape), each followed
+in the batch by an honest copy of the solutions. The sandbox's own defences (processes, files, network, limits) are the same for
 every assignment and are attacked in test_redteam.py; here: the reference and solutions for
 units, the public expected values shipped in the wheel (class 6), the labels every forward
 receives, torch.autograd for the derivatives, values that lie across the trust boundary, and
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -44,6 +43,13 @@ def attack_names() -> list[str]:
     return sorted(p.stem for p in ATTACKS_DIR.glob("*.py"))
 
 
+def submission(attack: str) -> str:
+    """An attack as graded: the zeros baseline with the attack's own code after it (each
+    graded file must hold everything: the sandbox shows a submission nothing to import)."""
+    baseline = (ATTACKS_DIR / f"{rt.BASELINE}.py").read_text()
+    return baseline if attack == rt.BASELINE else f"{baseline}\n\n{(ATTACKS_DIR / f'{attack}.py').read_text()}"
+
+
 def honest_source() -> str:
     """The solutions notebook's code (setup and answer cells) as one .py submission."""
     cells = json.loads(SOLUTIONS.read_text())["cells"]
@@ -59,7 +65,7 @@ def units_run(tmp_path_factory: pytest.TempPathFactory) -> rt.RunOutputs:
     batch.mkdir()
     honest = honest_source()
     for name in attack_names():
-        shutil.copy(ATTACKS_DIR / f"{name}.py", batch / f"{name}.py")
+        (batch / f"{name}.py").write_text(submission(name))
         (batch / f"{name}{rt.CORRECT_SUFFIX}").write_text(honest)
     return rt.grade([batch], workdir, level=LEVEL, assignment="units")
 
@@ -103,7 +109,7 @@ def test_sabotage_the_table_wins_when_the_graded_inputs_are_the_public_ones(tmp_
     batch = tmp_path / "batch"
     batch.mkdir()
     for name in ("public_table", rt.BASELINE):
-        shutil.copy(ATTACKS_DIR / f"{name}.py", batch / f"{name}.py")
+        (batch / f"{name}.py").write_text(submission(name))
     run = rt.grade([batch], tmp_path, level="none", settle=0, assignment="units", flags=("--public-inputs",))
     assert [p for p in rt.violations(run, FULL_MARKS)["public_table"] if "above the all-zeros baseline" in p], \
         rt._explain(run)

@@ -4,37 +4,7 @@ judged accuracy or outputs with the student's forward on the labelled data would
 perfect classifier. Backward passes push the parameters nowhere (zeros).
 Expected: outputs are compared with the oracles' and the held-out accuracy is judged with the
 declared torch forward on the trained parameters: score <= zeros baseline."""
-import numpy as np
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "swish")
-
-
-def _zeros_like(z):
-    return np.zeros(np.shape(z))
-
-
-sigmoid = sigmoid_grad = tanh = tanh_grad = relu = relu_grad = _zeros_like
-leaky_relu = leaky_relu_grad = elu = elu_grad = softplus = softplus_grad = swish = swish_grad = _zeros_like
-softmax = _zeros_like
-
-
-def _grads(params, cache):
-    return {k: (0.0 if np.ndim(v) == 0 else np.zeros(np.shape(v))) for k, v in params.items()}
-
-
-def logistic_forward(params, X, y):
-    return np.zeros((1, X.shape[1])), 0.0, None
-
-
-def softmax_forward(params, X, y):
-    return np.zeros((params["W"].shape[0], X.shape[1])), 0.0, None
-
-
-def classifier_forward(params, X, y):
-    return np.zeros((params["W2"].shape[0], X.shape[1])), 0.0, None
-
-
-logistic_backward = softmax_backward = classifier_backward = _grads
+# Appended to zeros_baseline.py when graded (test_units_redteam.submission).
 
 
 def _one_hot(y, K):

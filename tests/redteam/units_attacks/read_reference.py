@@ -4,38 +4,7 @@ sys.path, of every loaded module's folder, of /proc/*/cwd, /work, /check and usu
 then a 0.6 s walk of "/"), and answer with it. A notebook or module of stubs (the student release, installed with
 the package) holds no answer and is skipped.
 Expected: nothing reachable: score <= zeros baseline, feedback says "REDTEAM-INFO: no units reference"."""
-import numpy as np
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "swish")
-
-
-def _zeros_like(z):
-    return np.zeros(np.shape(z))
-
-
-sigmoid = sigmoid_grad = tanh = tanh_grad = relu = relu_grad = _zeros_like
-leaky_relu = leaky_relu_grad = elu = elu_grad = softplus = softplus_grad = swish = swish_grad = _zeros_like
-softmax = _zeros_like
-
-
-def _grads(params, cache):
-    return {k: (0.0 if np.ndim(v) == 0 else np.zeros(np.shape(v))) for k, v in params.items()}
-
-
-def logistic_forward(params, X, y):
-    return np.zeros((1, X.shape[1])), 0.0, None
-
-
-def softmax_forward(params, X, y):
-    return np.zeros((params["W"].shape[0], X.shape[1])), 0.0, None
-
-
-def classifier_forward(params, X, y):
-    return np.zeros((params["W2"].shape[0], X.shape[1])), 0.0, None
-
-
-logistic_backward = softmax_backward = classifier_backward = _grads
-
+# Appended to zeros_baseline.py when graded (test_units_redteam.submission).
 import glob
 import json
 import os
